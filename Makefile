@@ -1,0 +1,38 @@
+# Two entry points: `make run` and `make test`. Both install what is missing first, and are quiet when
+# everything is already in place.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := golang-go golang-github-vmware-govmomi-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup apt sim bench
+
+run: setup
+	@$(PY) -m sim.embedded
+
+test: setup
+	@$(PY) -m pytest -q
+
+setup: apt $(VENV)/.installed sim
+
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages:" $$missing; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@echo "Installing the Python environment in $(VENV)"
+	@python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+sim: $(VENV)/.installed
+	@$(PY) -m sim build
+
+bench: setup
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -1,0 +1,45 @@
+"""``vic-plugin serve | register | unregister | status``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from plugin_server.app import create_app
+from plugin_server.serve import PluginServer
+from plugin_server.tls import certificate_thumbprint, ensure_certificate
+
+
+def _default_state_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "vic-plugin"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """The vSphere Client plug-in server for virtual container hosts."""
+
+
+@cli.command()
+@click.option("--bind", default="127.0.0.1:8443", show_default=True, help="Address and port to listen on")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM)")
+@click.option("--key", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM)")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=_default_state_dir,
+              help="Where a generated certificate is kept")
+@click.option("--workers", default=1, show_default=True, help="Worker processes")
+@click.option("--threads", default=8, show_default=True, help="Threads per worker")
+def serve(bind, cert, key, state_dir, workers, threads) -> None:
+    """Serve the plug-in over HTTPS."""
+    if bool(cert) != bool(key):
+        raise click.UsageError("--cert and --key go together")
+    if not cert:
+        cert, key = (str(p) for p in ensure_certificate(state_dir))
+    click.echo(f"Serving https://{bind}/container/hello")
+    click.echo(f"Certificate SHA-256 thumbprint: {certificate_thumbprint(Path(cert))}")
+    PluginServer(create_app(), bind, cert, key, workers=workers, threads=threads).run()
+
+
+def main() -> None:
+    cli(prog_name="vic-plugin")

@@ -1,0 +1,33 @@
+"""Production serving: gunicorn with threads, HTTPS always."""
+
+from __future__ import annotations
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+
+class PluginServer(BaseApplication):
+    """gunicorn run in-process, configured from code instead of a config file."""
+
+    def __init__(self, app: Flask, bind: str, certfile: str, keyfile: str, workers: int = 1, threads: int = 8):
+        self._app = app
+        self._options = {
+            "bind": bind,
+            "certfile": certfile,
+            "keyfile": keyfile,
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            # Server-sent event streams stay open as long as an operation runs.
+            "timeout": 0,
+            "accesslog": "-",
+            "loglevel": "info",
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self._app

@@ -1,0 +1,1 @@
+"""The ``vic-machine`` command line: one module per command."""

@@ -1,0 +1,44 @@
+"""Entry point of ``vic-machine``: commands are registered here, errors printed once."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from vic_machine.cli.ls import ls
+from vic_machine.cli.version import version
+from vic_machine.errors import InputError, VicError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Create and manage virtual container hosts (VCHs) on vSphere."""
+
+
+cli.add_command(version)
+cli.add_command(ls)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; core errors become one line on stderr and exit code 1 (2 for bad input)."""
+    try:
+        cli.main(args=argv, prog_name="vic-machine", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except InputError as exc:
+        for err in exc.errors:
+            click.echo(f"Error: {err.path}: {err.message}", err=True)
+        return 2
+    except VicError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The only part of the core that talks to vCenter (through pyvmomi)."""

@@ -1,0 +1,37 @@
+"""Resolve the datacenter a command works in."""
+
+from __future__ import annotations
+
+from pyVmomi import vim
+
+from vic_machine.errors import NotFound, TargetError
+from vic_machine.vsphere.collector import retrieve
+from vic_machine.vsphere.session import Session
+
+
+def list_datacenters(session: Session) -> dict[str, vim.Datacenter]:
+    """Every datacenter, across folders, by name."""
+    found = retrieve(session.content, session.content.rootFolder, {vim.Datacenter: ["name"]})
+    return {props["name"]: dc for dc, props in found.items()}
+
+
+def find_datacenter(session: Session, name: str = "") -> vim.Datacenter:
+    """The named datacenter, or the only one when no name is given.
+
+    :raise NotFound: no datacenter of that name (the message lists those that exist).
+    :raise TargetError: several datacenters and none named.
+    """
+    datacenters = list_datacenters(session)
+    names = ", ".join(sorted(datacenters)) or "none"
+    if name:
+        if name not in datacenters:
+            raise NotFound(f"Datacenter {name!r} not found",
+                           remedy=f"Datacenters on {session.target.host}: {names}")
+        return datacenters[name]
+    if len(datacenters) == 1:
+        return next(iter(datacenters.values()))
+    if not datacenters:
+        raise NotFound(f"{session.target.host} has no datacenter", remedy="Create one in the vSphere Client first")
+    raise TargetError(f"{session.target.host} has several datacenters",
+                      remedy=f"Name one in the target, e.g. https://{session.target.host}/<datacenter>; "
+                             f"datacenters: {names}")

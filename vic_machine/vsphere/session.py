@@ -1,0 +1,137 @@
+"""A logged-in vCenter session with its certificate pinned and its SOAP round trips counted."""
+
+from __future__ import annotations
+
+import ssl
+import threading
+from dataclasses import dataclass, field
+
+from pyVmomi import SoapStubAdapter, vim
+
+from vic_machine.errors import TargetError, UntrustedCertificate
+from vic_machine.target import Target
+from vic_machine.vsphere.certificate import fetch_certificate, thumbprints
+from vic_machine.vsphere.faults import vsphere_call
+
+API_VERSION = "vim.version.v7_0"
+
+
+class CountingStub(SoapStubAdapter):
+    """A SOAP stub that counts every request it sends (methods and property accessors alike)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._count_lock = threading.Lock()
+        self.round_trips = 0
+
+    def _counted(self) -> None:
+        with self._count_lock:
+            self.round_trips += 1
+
+    def InvokeMethod(self, mo, info, args, outerStub=None):  # noqa: N802 - pyvmomi's name
+        self._counted()
+        return super().InvokeMethod(mo, info, args, outerStub)
+
+    def InvokeAccessor(self, mo, info):  # noqa: N802 - pyvmomi's name
+        self._counted()
+        return super().InvokeAccessor(mo, info)
+
+
+@dataclass
+class Session:
+    """One user's session on one vCenter."""
+
+    target: Target
+    stub: CountingStub
+    si: vim.ServiceInstance
+    content: vim.ServiceInstanceContent
+    thumbprint_sha1: str
+    thumbprint_sha256: str
+    user: str = ""
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def round_trips(self) -> int:
+        return self.stub.round_trips
+
+    @property
+    def session_id(self) -> str:
+        """The vmware_soap_session cookie value, to reuse this session elsewhere."""
+        cookie = self.stub.cookie or ""
+        for part in cookie.split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == "vmware_soap_session":
+                return value.strip('"')
+        return ""
+
+    def about(self) -> vim.AboutInfo:
+        return self.content.about
+
+    def logout(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.content.sessionManager.Logout()
+        except Exception:  # noqa: BLE001 - logging out of a dead session is not an error
+            pass
+
+
+def check_trust(target: Target, force: bool = False) -> tuple[str, str]:
+    """Fetch the target's certificate and check it against the pinned thumbprint.
+
+    :return: the certificate's (SHA-1, SHA-256) thumbprints.
+    :raise UntrustedCertificate: no thumbprint given (and not ``force``), or it does not match.
+    """
+    sha1, sha256 = thumbprints(fetch_certificate(target.host, target.port))
+    if target.thumbprint:
+        if target.thumbprint not in (sha1, sha256):
+            raise UntrustedCertificate(target.display, sha1, sha256, given=target.thumbprint)
+    elif not force:
+        raise UntrustedCertificate(target.display, sha1, sha256)
+    return sha1, sha256
+
+
+def connect(
+    target: Target,
+    *,
+    force: bool = False,
+    clone_ticket: str = "",
+    session_id: str = "",
+    timeout: float = 60.0,
+) -> Session:
+    """Log in to ``target`` with its user/password, a clone ticket, or an existing session id.
+
+    :raise UntrustedCertificate: see :func:`check_trust`.
+    :raise AuthenticationError: wrong credentials or an invalid ticket.
+    :raise TargetError: vCenter unreachable.
+    """
+    sha1, sha256 = check_trust(target, force)
+    # Trust on first use under --force: pin what check_trust saw, so the certificate cannot change in between.
+    context = ssl._create_unverified_context()  # noqa: S323 - pinned by thumbprint below
+    with vsphere_call(f"connect to {target.display}"):
+        stub = CountingStub(
+            url=target.url,
+            version=API_VERSION,
+            sslContext=context,
+            thumbprint=(target.thumbprint or sha256).replace(":", ""),
+            httpConnectionTimeout=timeout,
+            sessionId=session_id or None,
+        )
+        si = vim.ServiceInstance("ServiceInstance", stub)
+        content = si.RetrieveContent()
+    with vsphere_call(f"log in to {target.display}"):
+        if clone_ticket:
+            user_session = content.sessionManager.CloneSession(cloneTicket=clone_ticket)
+        elif session_id:
+            user_session = content.sessionManager.currentSession
+            if user_session is None:
+                raise TargetError(f"The session given for {target.display} is not logged in",
+                                  remedy="Log in to the vSphere Client again")
+        else:
+            if not target.user:
+                raise TargetError(f"No user name for {target.display}",
+                                  remedy="Pass --user (or put user@ in the target, or set VIC_MACHINE_USER)")
+            user_session = content.sessionManager.Login(userName=target.user, password=target.password)
+    return Session(target=target, stub=stub, si=si, content=content,
+                   thumbprint_sha1=sha1, thumbprint_sha256=sha256, user=user_session.userName)
