@@ -1,0 +1,83 @@
+"""Declaring configuration structs: dataclass fields tagged with VIC's key name and scope.
+
+    @vic_struct
+    class Cmd:
+        path: str = vic("Path")
+        args: list[str] = vic("Args")
+
+``vic(key, scope)`` records the key name and scope (``None`` = no declaration, inherit the parent's); the Python
+annotation decides the encoding (see ``codec.py``). ``vic_struct`` turns the class into a dataclass whose fields
+default to the zero value of their type, as Go's do; secret fields are left out of ``repr``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from vic_machine.extraconfig.keys import READ_ONLY, SECRET
+from vic_machine.extraconfig.scalars import IP, IPMask
+
+KEY = "vic_key"
+SCOPE = "vic_scope"
+# Fields stored under a fixed key of their own, outside the struct tree (``UpdateInProgress``).
+ABSOLUTE = "vic_absolute"
+
+T = TypeVar("T")
+
+_ZERO: dict[Any, Any] = {str: "", int: 0, bool: False, bytes: b"", timedelta: timedelta(0), IP: IP(), IPMask: IPMask()}
+
+
+def vic(key: str, scope: str | None = READ_ONLY, *, absolute: bool = False) -> Any:
+    """A field stored under ``key`` with ``scope`` (a comma-separated list; None inherits the parent's)."""
+    hidden_from_repr = scope is not None and SECRET in scope.split(",")
+    return dataclasses.field(repr=not hidden_from_repr, metadata={KEY: key, SCOPE: scope, ABSOLUTE: absolute})
+
+
+def optional_inner(tp: Any) -> Any | None:
+    """``X`` for an annotation ``X | None`` (a Go pointer), else None."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1 and len(typing.get_args(tp)) == 2:
+            return args[0]
+    return None
+
+
+def _set_zero_default(f: dataclasses.Field, tp: Any) -> None:
+    if optional_inner(tp) is not None:
+        f.default = None
+    elif tp in _ZERO:
+        f.default = _ZERO[tp]
+    elif typing.get_origin(tp) in (list, dict):
+        f.default_factory = typing.get_origin(tp)
+    elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        f.default_factory = tp
+    else:
+        raise TypeError(f"no zero value for {tp!r}")
+
+
+def vic_struct(cls: type[T]) -> type[T]:
+    """Make ``cls`` a dataclass of ``vic()`` fields, each defaulting to its type's zero value."""
+    hints = typing.get_type_hints(cls)
+    for name in cls.__annotations__:
+        f = cls.__dict__.get(name)
+        if isinstance(f, dataclasses.Field) and KEY in f.metadata:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                _set_zero_default(f, hints[name])
+    return dataclasses.dataclass(cls)
+
+
+def struct_fields(cls: type) -> list[tuple[dataclasses.Field, Any]]:
+    """The ``vic()`` fields of a struct class with their resolved annotations, in declaration order."""
+    cached = _FIELDS.get(cls)
+    if cached is None:
+        hints = typing.get_type_hints(cls)
+        cached = [(f, hints[f.name]) for f in dataclasses.fields(cls) if KEY in f.metadata]
+        _FIELDS[cls] = cached
+    return cached
+
+
+_FIELDS: dict[type, list[tuple[dataclasses.Field, Any]]] = {}
