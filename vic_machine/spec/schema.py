@@ -1,0 +1,228 @@
+"""Marshmallow schemas of the VCH model, built from the dataclasses so names and types live in one place.
+
+``load`` reads vic-machine-server's JSON into a :class:`VchSpec`; ``dump`` writes it back, leaving out
+unset values and, unless asked, the secrets (operations password, server private key).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import lru_cache
+from typing import Any
+
+from marshmallow import RAISE
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields as ma
+from marshmallow import post_dump
+from marshmallow import post_load
+from marshmallow import validates_schema
+
+from vic_machine.errors import FieldError
+from vic_machine.errors import InputError
+from vic_machine.spec.fields import fields
+from vic_machine.spec.fields import hints
+from vic_machine.spec.fields import is_group
+from vic_machine.spec.fields import unwrap
+from vic_machine.spec.meta import FieldMeta
+from vic_machine.spec.meta import meta_of
+from vic_machine.spec.model import VchSpec
+from vic_machine.spec.network_model import ManagedObject
+from vic_machine.spec.units import UnitError
+from vic_machine.spec.units import to_canonical
+from vic_machine.spec.units import to_json
+
+
+class Quantity(ma.Field):
+    """``{"value": 2, "units": "GiB"}`` in JSON, a whole number of the field's canonical unit in Python."""
+
+    def __init__(self, unit: str, json_units: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unit = unit
+        self.json_units = json_units
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        # Always the canonical unit, so front ends read MiB for memory and MHz for CPU without converting.
+        return None if value is None else to_json(value, self.unit)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if not isinstance(value, dict) or set(value) - {"value", "units"} or "value" not in value:
+            raise ValidationError(f'must be {{"value": <integer>, "units": "{self.unit}"}}')
+        amount = value["value"]
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise ValidationError("value must be an integer")
+        units = value.get("units") or self.unit
+        if not isinstance(units, str):
+            raise ValidationError("units must be a string")
+        try:
+            return to_canonical(amount, units, self.unit)
+        except UnitError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class Shares(ma.Field):
+    """``{"level": "normal"}`` or ``{"number": 4000}`` in JSON, ``"normal"`` or ``4000`` in Python."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        return {"number": value} if isinstance(value, int) else {"level": value}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | int:
+        if not isinstance(value, dict) or len(value) != 1 or not set(value) <= {"level", "number"}:
+            raise ValidationError('must be {"level": "low|normal|high"} or {"number": <integer>}')
+        if "number" in value:
+            if not isinstance(value["number"], int) or isinstance(value["number"], bool):
+                raise ValidationError("number must be an integer")
+            return value["number"]
+        if not isinstance(value["level"], str):
+            raise ValidationError("level must be low, normal or high")
+        return value["level"]
+
+
+class Pem(ma.Field):
+    """``{"pem": "-----BEGIN ..."}`` in JSON, the PEM text in Python."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else {"pem": value}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, dict) or set(value) != {"pem"} or not isinstance(value["pem"], str):
+            raise ValidationError('must be {"pem": "<PEM text>"}')
+        return value["pem"]
+
+
+class ModelSchema(Schema):
+    """Base of the generated schemas: refuse unknown keys, build the dataclass, drop unset values."""
+
+    model: type = object
+
+    class Meta:
+        unknown = RAISE
+
+    @post_load
+    def _build(self, data: dict, **kwargs: Any) -> Any:
+        return self.model(**data)
+
+    @post_dump
+    def _drop_unset(self, data: dict, **kwargs: Any) -> dict:
+        return {key: value for key, value in data.items() if value is not None and value != [] and value != {}}
+
+
+class ManagedObjectSchema(ModelSchema):
+    model = ManagedObject
+    id = ma.String(allow_none=True)
+    name = ma.String(allow_none=True)
+
+    @validates_schema
+    def _one_of(self, data: dict, **kwargs: Any) -> None:
+        if not data.get("id") and not data.get("name"):
+            raise ValidationError('give the object\'s "id" or "name"')
+
+
+def _leaf(hint: Any, meta: FieldMeta | None) -> ma.Field:
+    kind = meta.type if meta else ""
+    if kind == "quantity" and meta is not None:
+        return Quantity(meta.unit or "", meta.json_units, allow_none=True)
+    if kind == "shares":
+        return Shares(allow_none=True)
+    if kind == "pem":
+        return Pem(allow_none=True)
+    if hint is ManagedObject:
+        return ma.Nested(ManagedObjectSchema, allow_none=True)
+    if hint is bool:
+        return ma.Boolean(allow_none=True, truthy={True}, falsy={False})
+    if hint is int:
+        return ma.Integer(strict=True, allow_none=True)
+    return ma.String(allow_none=True)
+
+
+@lru_cache(maxsize=None)
+def schema_class(cls: type) -> type[ModelSchema]:
+    """The marshmallow schema of one dataclass of the model."""
+    attrs: dict[str, Any] = {"model": cls}
+    for fld in dataclasses.fields(cls):
+        hint, multiple = unwrap(hints(cls)[fld.name])
+        meta = meta_of(fld)
+        if is_group(hint):
+            inner: ma.Field = ma.Nested(schema_class(hint), allow_none=True)
+        else:
+            inner = _leaf(hint, meta)
+        attrs[fld.name] = ma.List(inner, allow_none=True) if multiple else inner
+    return type(f"{cls.__name__}Schema", (ModelSchema,), attrs)
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[FieldError]:
+    out: list[FieldError] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if isinstance(key, int):
+                path = f"{prefix}[{key}]"
+            elif key == "_schema":
+                path = prefix
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            out.extend(_flatten(value, path))
+    elif isinstance(messages, list):
+        for message in messages:
+            out.extend(_flatten(message, prefix))
+    else:
+        text = str(messages)
+        if text == "Unknown field.":
+            text = "is not a field of the VCH model"
+        out.append(FieldError(prefix, text))
+    return out
+
+
+def load(data: Any) -> VchSpec:
+    """Read vic-machine-server VCH JSON (a decoded dict, or the JSON text) into a :class:`VchSpec`.
+
+    Shape and types only; :func:`vic_machine.spec.checks.validate_input` checks the values.
+
+    :raise InputError: listing every field that is not of the model's shape, by path.
+    """
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except ValueError as exc:
+            raise InputError(FieldError("", f"is not valid JSON: {exc}")) from None
+    if not isinstance(data, dict):
+        raise InputError(FieldError("", "the VCH must be a JSON object"))
+    try:
+        return schema_class(VchSpec)().load(data)
+    except ValidationError as exc:
+        raise InputError(_flatten(exc.messages)) from None
+
+
+def _remove(data: Any, parts: list[str]) -> None:
+    if not parts or data is None:
+        return
+    head, rest = parts[0], parts[1:]
+    many = head.endswith("[]")
+    key = head[:-2] if many else head
+    if not isinstance(data, dict) or key not in data:
+        return
+    if not rest:
+        del data[key]
+    elif many:
+        for item in data[key]:
+            _remove(item, rest)
+    else:
+        _remove(data[key], rest)
+        if data[key] == {}:
+            del data[key]
+
+
+def dump(spec: VchSpec, include_secrets: bool = False) -> dict:
+    """Write a :class:`VchSpec` as vic-machine-server VCH JSON (a dict ready for ``json.dumps``).
+
+    :param include_secrets: keep the operations password and the server private key; only for
+        handing the spec to the code that creates the VCH, never for a response or a log.
+    """
+    data = schema_class(VchSpec)().dump(spec)
+    if not include_secrets:
+        for info in fields():
+            if info.meta.secret:
+                _remove(data, info.path.split("."))
+    return data

@@ -1,0 +1,73 @@
+"""The Create VCH wizard described as data, for the web views and the terminal UI to render.
+
+The description comes from the field registry, so a field's label, help, default and limits are the same
+in every wizard, in the REST API and in the CLI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from vic_machine.spec.fields import FieldInfo
+from vic_machine.spec.fields import fields
+from vic_machine.spec.meta import STEPS
+
+
+def _json_default(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {key: item for key, item in dataclasses.asdict(value).items() if item is not None}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def describe_field(info: FieldInfo) -> dict:
+    """One field as the wizard description lists it (JSON-serializable)."""
+    meta = info.meta
+    return {
+        "path": info.path,
+        "label": meta.label,
+        "help": meta.help,
+        "type": meta.type,
+        "default": _json_default(info.default),
+        "required": meta.required,
+        "choices": list(meta.choices),
+        "min": meta.min,
+        "max": meta.max,
+        "min_length": meta.min_length,
+        "max_length": meta.max_length,
+        "pattern": meta.pattern,
+        "pattern_help": meta.pattern_help,
+        "unit": meta.unit,
+        "json_units": list(meta.json_units),
+        "secret": meta.secret,
+        "multiple": info.multiple,
+        "flags": list(meta.flags),
+    }
+
+
+def wizard_description() -> dict:
+    """The wizard's steps in order, each with its title and fields.
+
+    A list of objects (container networks, volume stores) is one entry of type ``object`` with
+    ``multiple: true`` whose ``fields`` describe one item; item paths use ``[]``
+    (``network.container[].alias``). Read-only fields (version, runtime) are left out; the summary step
+    has no fields of its own: it shows all of them.
+    """
+    steps = [{"id": step, "title": title, "fields": []} for step, title in STEPS]
+    by_id = {step["id"]: step for step in steps}
+    groups: dict[str, dict] = {}
+    for info in fields():
+        if info.meta.readonly:
+            continue
+        entry = describe_field(info)
+        if info.multiple and info.item_class is not None:
+            entry["fields"] = []
+            groups[info.path] = entry
+        owner = next((path for path in groups if info.path.startswith(f"{path}[].")), None)
+        if owner is not None:
+            groups[owner]["fields"].append(entry)
+        else:
+            by_id[info.step]["fields"].append(entry)
+    return {"steps": steps}
