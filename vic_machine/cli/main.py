@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from vic_machine.cli.create import create
+from vic_machine.cli.inventory import inventory
 from vic_machine.cli.ls import ls
 from vic_machine.cli.version import version
 from vic_machine.errors import InputError, VicError
@@ -18,12 +20,16 @@ def cli() -> None:
 
 cli.add_command(version)
 cli.add_command(ls)
+cli.add_command(inventory)
+cli.add_command(create)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; core errors become one line on stderr and exit code 1 (2 for bad input)."""
     try:
-        cli.main(args=argv, prog_name="vic-machine", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="vic-machine", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130
@@ -37,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     except VicError as exc:
         click.echo(f"Error: {exc}", err=True)
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

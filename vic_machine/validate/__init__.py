@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Callable
 
 from vic_machine.inventory import Inventory
+from vic_machine.spec import check
+from vic_machine.spec.fields import step_of
 from vic_machine.spec.model import VchSpec
 from vic_machine.validate.compute import check_compute
 from vic_machine.validate.context import Context
@@ -39,9 +41,7 @@ STEPS: dict[str, list[Check]] = {
 
 
 def _input_findings(spec: VchSpec, step: str | None) -> list[Finding]:
-    from vic_machine.spec import check, field_step
-
-    return [error("input.invalid", e.path, field_step(e.path), e.message) for e in check(spec, step=step)]
+    return [error("input.invalid", e.path, step_of(e.path), e.message) for e in check(spec, step=step)]
 
 
 def validate(

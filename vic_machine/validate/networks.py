@@ -94,7 +94,7 @@ def _check_roles(ctx: Context, findings: list[Finding], used: dict[str, str]) ->
 
 def _check_containers(ctx: Context, findings: list[Finding], used: dict[str, str]) -> None:
     for i, cn in enumerate(ctx.spec.network.container):
-        path = f"network.container.{i}.port_group"
+        path = f"network.container[{i}].port_group"
         net = _resolve(ctx, cn.port_group, path, "Container network", findings)
         if net is None:
             continue

@@ -39,7 +39,7 @@ def check_storage(ctx: Context) -> list[Finding]:
     for i, vs in enumerate(ctx.spec.storage.volume_stores):
         if vs.datastore.startswith("nfs://"):
             continue
-        ds = _lookup(ctx, vs.datastore, f"storage.volume_stores.{i}.datastore", "Volume store", findings)
+        ds = _lookup(ctx, vs.datastore, f"storage.volume_stores[{i}].datastore", "Volume store", findings)
         if ds is not None:
             datastores.append(ds)
     hosts = ctx.usable_hosts
