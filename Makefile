@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 sim: $(VENV)/.installed
-	@$(PY) -m sim build
+	@$(PY) -m sim.build
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

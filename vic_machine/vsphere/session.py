@@ -17,7 +17,11 @@ API_VERSION = "vim.version.v7_0"
 
 
 class CountingStub(SoapStubAdapter):
-    """A SOAP stub that counts every request it sends (methods and property accessors alike)."""
+    """A SOAP stub that counts every request it sends.
+
+    Property reads (``InvokeAccessor``) go through ``InvokeMethod`` as a ``Fetch`` call, so counting there alone
+    counts every HTTP round trip once.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -31,10 +35,6 @@ class CountingStub(SoapStubAdapter):
     def InvokeMethod(self, mo, info, args, outerStub=None):  # noqa: N802 - pyvmomi's name
         self._counted()
         return super().InvokeMethod(mo, info, args, outerStub)
-
-    def InvokeAccessor(self, mo, info):  # noqa: N802 - pyvmomi's name
-        self._counted()
-        return super().InvokeAccessor(mo, info)
 
 
 @dataclass

@@ -1,0 +1,78 @@
+"""Client of the simulator's fault-injection endpoint (``<control_url>/faults``).
+
+A rule makes a named SOAP method fail with a named vSphere fault (``fault``,
+any vim25 fault type name such as ``InvalidArgument`` or ``NotFound``) for the
+next ``count`` calls (0 = every call), and/or answer after ``delay_ms``. With
+``fault=None`` the call only waits, then runs normally. With ``task=True`` a
+``*_Task`` method returns a task that ends in error with the fault instead of
+failing the call itself.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.error
+import urllib.request
+from typing import Any
+
+
+class FaultClient:
+    """Add, list and reset fault rules on one simulator."""
+
+    def __init__(self, control_url: str) -> None:
+        self.url = control_url.rstrip("/") + "/faults"
+        # Our own simulator on loopback with a fresh self-signed certificate.
+        self._ssl = ssl.create_default_context()
+        self._ssl.check_hostname = False
+        self._ssl.verify_mode = ssl.CERT_NONE
+
+    def inject(
+        self,
+        method: str,
+        fault: str | None = "RuntimeFault",
+        count: int = 1,
+        delay_ms: int = 0,
+        message: str = "",
+        task: bool = False,
+    ) -> dict[str, Any]:
+        """Add a rule for SOAP ``method`` (e.g. ``"CreateVM_Task"``); return it as stored.
+
+        :raise ValueError: the simulator refused the rule (unknown fault type, ...).
+        """
+        rule = {
+            "method": method,
+            "fault": fault or "",
+            "count": count,
+            "delay_ms": delay_ms,
+            "message": message,
+            "task": task,
+        }
+        return self._call("POST", rule)
+
+    def delay(self, method: str, delay_ms: int, count: int = 1) -> dict[str, Any]:
+        """Make ``method`` answer normally but ``delay_ms`` later."""
+        return self.inject(method, fault=None, count=count, delay_ms=delay_ms)
+
+    def list(self) -> list[dict[str, Any]]:
+        """The rules still in force, each with ``hits`` so far."""
+        return self._call("GET")
+
+    def reset(self) -> None:
+        """Remove every rule."""
+        self._call("DELETE")
+
+    def _call(self, verb: str, payload: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(payload).encode() if payload is not None else None
+        request = urllib.request.Request(self.url, data=data, method=verb)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, context=self._ssl, timeout=10) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            try:
+                detail = json.load(exc).get("error", exc.reason)
+            except ValueError:
+                detail = exc.reason
+            raise ValueError(f"fault injection refused: {detail}") from None
