@@ -6,7 +6,7 @@ Front ends print ``str(error)`` (or ``error.to_dict()``) and never a stack trace
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class VicError(Exception):
@@ -121,12 +121,17 @@ class OperationFailed(VicError):
         self.cause = cause
         self.undone = list(undone or [])
         self.left = list(left or [])
-        super().__init__(f"Step '{step}' failed: {cause}")
+        text = f"Step '{step}' failed: {cause}"
+        if self.undone:
+            text += f". Undone: {', '.join(self.undone)}"
+        if self.left:
+            text += f". Left behind, remove by hand: {', '.join(self.left)}"
+        super().__init__(text)
 
 
-@dataclass
 class Cancelled(Exception):
     """Raised inside a running plan when the user asked to stop."""
 
-    reason: str = "cancelled by the user"
-    details: list[str] = field(default_factory=list)
+    def __init__(self, reason: str = "cancelled by the user") -> None:
+        super().__init__(reason)
+        self.reason = reason
