@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
+
 from flask import Flask
 from flask_smorest import Api
 
 from plugin_server import __version__
-from plugin_server.api import version as version_api
+from plugin_server.api import inventory, operations, validate, version, wizard
+from plugin_server.config import DEFAULTS
+from plugin_server.errors import register_error_handlers
+from plugin_server.operations import Operations
+from plugin_server.sessions import SessionCache
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the plug-in server; tests pass their own ``config``."""
     app = Flask(__name__)
+    app.config.update(DEFAULTS)
     app.config.update(
         API_TITLE="vic-plugin",
         API_VERSION=__version__,
@@ -20,6 +27,12 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.config.update(config or {})
+    sessions = SessionCache(app.config["SESSION_TTL"])
+    app.extensions["vic_sessions"] = sessions
+    app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"])
+    atexit.register(sessions.close)
+    register_error_handlers(app)
     api = Api(app)
-    api.register_blueprint(version_api.blp)
+    for module in (version, wizard, inventory, validate, operations):
+        api.register_blueprint(module.blp)
     return app

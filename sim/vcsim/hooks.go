@@ -43,6 +43,10 @@ func (h *hooks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveControl(w, r)
 		return
 	}
+	if r.URL.Path == cloneTicketPath {
+		serveCloneTicket(h.next, w, r)
+		return
+	}
 	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/sdk") {
 		h.next.ServeHTTP(w, r)
 		return

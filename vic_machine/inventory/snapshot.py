@@ -37,7 +37,7 @@ def _datacenter(session: Session, name: str) -> tuple[vim.Datacenter, dict, list
     names = sorted(p["name"] for p in found.values())
     if name:
         for dc, props in found.items():
-            if props["name"] == name:
+            if name in (props["name"], dc._moId):
                 return dc, props, names
         raise NotFound(f"Datacenter {name!r} not found", remedy=f"Datacenters: {', '.join(names) or 'none'}")
     if len(found) == 1:

@@ -1,0 +1,31 @@
+"""``GET …/inventory``: what a VCH can use in a datacenter, for the wizard."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from plugin_server.api.common import call_for
+from vic_machine.inventory import take_snapshot
+
+blp = Blueprint("inventory", __name__, url_prefix="/container/target/<target>",
+                description="Inventory a VCH can use")
+
+
+def _snapshot(target: str, datacenter: str = ""):
+    call = call_for(target, datacenter)
+    return take_snapshot(call.session, datacenter).to_json()
+
+
+@blp.route("/inventory")
+class Inventory(MethodView):
+    @blp.response(200)
+    def get(self, target):
+        """Compute tree, hosts, datastores and networks of the target's only (or first named) datacenter."""
+        return _snapshot(target)
+
+
+@blp.route("/datacenter/<datacenter>/inventory")
+class DatacenterInventory(MethodView):
+    @blp.response(200)
+    def get(self, target, datacenter):
+        """Compute tree, hosts, datastores and networks of one datacenter (name or managed object id)."""
+        return _snapshot(target, datacenter)

@@ -1,0 +1,88 @@
+"""One error handler: core errors and HTTP errors become ``{"message", "code", "errors"}`` JSON."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from vic_machine.errors import (
+    AuthenticationError,
+    Conflict,
+    InputError,
+    NotFound,
+    OperationFailed,
+    PermissionDenied,
+    TargetError,
+    UntrustedCertificate,
+    VicError,
+    VSphereError,
+)
+
+log = logging.getLogger(__name__)
+
+_STATUS = [
+    (InputError, 422),
+    (UntrustedCertificate, 400),
+    (AuthenticationError, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (TargetError, 502),
+    (VSphereError, 502),
+    (OperationFailed, 500),
+]
+
+
+class ApiError(VicError):
+    """An error with an explicit HTTP status, for conditions the core has no class for."""
+
+    def __init__(self, status: int, message: str, code: str = "error", remedy: str = "") -> None:
+        super().__init__(message, remedy=remedy)
+        self.status = status
+        self.code = code
+
+
+def status_of(error: VicError) -> int:
+    if isinstance(error, ApiError):
+        return error.status
+    if isinstance(error, VSphereError) and error.fault in ("NoPermission",):
+        return 403
+    for cls, status in _STATUS:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def error_body(error: VicError) -> dict:
+    body = {"message": str(error), "code": error.code, "errors": {}}
+    if isinstance(error, InputError):
+        body["errors"] = error.by_field()
+    return body
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(VicError)
+    def _core_error(error: VicError):
+        return jsonify(error_body(error)), status_of(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        # webargs puts validation messages under data["messages"]: {location: {field: [messages]}}.
+        fields: dict[str, list[str]] = {}
+        for location in (data.get("messages") or {}).values():
+            if isinstance(location, dict):
+                fields.update({k: v if isinstance(v, list) else [str(v)] for k, v in location.items()})
+        message = data.get("message") or error.description or error.name
+        if fields:
+            message = "Invalid input: " + "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in fields.items())
+        return jsonify({"message": message, "code": error.name.lower().replace(" ", "_"),
+                        "errors": fields}), error.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unexpected error")
+        return jsonify({"message": "Internal error: the server log has the details", "code": "internal",
+                        "errors": {}}), 500
