@@ -10,6 +10,8 @@ import click
 from plugin_server.app import create_app
 from plugin_server.serve import PluginServer
 from plugin_server.tls import certificate_thumbprint, ensure_certificate
+from vic_machine.errors import InputError
+from vic_machine.target import normalize_thumbprint
 
 
 def _default_state_dir() -> Path:
@@ -30,15 +32,38 @@ def cli() -> None:
               help="Where a generated certificate is kept")
 @click.option("--workers", default=1, show_default=True, help="Worker processes")
 @click.option("--threads", default=8, show_default=True, help="Threads per worker")
-def serve(bind, cert, key, state_dir, workers, threads) -> None:
+@click.option("--vcenter", "vcenters", multiple=True, metavar="HOST[:PORT]=THUMBPRINT",
+              help="A vCenter this server acts on, with its certificate's thumbprint (repeatable)")
+@click.option("--clone-ticket-url", help="Where the vSphere Client session token is traded for a clone ticket "
+                                         "(default: https://<vcenter>/api/ui/vcenter/session/clone-ticket)")
+@click.option("--iso-dir", type=click.Path(file_okay=False), help="Folder with appliance.iso and bootstrap.iso")
+def serve(bind, cert, key, state_dir, workers, threads, vcenters, clone_ticket_url, iso_dir) -> None:
     """Serve the plug-in over HTTPS."""
     if bool(cert) != bool(key):
         raise click.UsageError("--cert and --key go together")
+    config = {"VCENTER_THUMBPRINTS": _parse_vcenters(vcenters)}
+    if clone_ticket_url:
+        config["CLONE_TICKET_URL"] = clone_ticket_url
+    if iso_dir:
+        config["ISO_DIR"] = iso_dir
     if not cert:
         cert, key = (str(p) for p in ensure_certificate(state_dir))
     click.echo(f"Serving https://{bind}/container/hello")
-    click.echo(f"Certificate SHA-256 thumbprint: {certificate_thumbprint(Path(cert))}")
-    PluginServer(create_app(), bind, cert, key, workers=workers, threads=threads).run()
+    click.echo(f"Certificate SHA-256 thumbprint: {certificate_thumbprint(Path(cert))}", err=False)
+    PluginServer(create_app(config), bind, cert, key, workers=workers, threads=threads).run()
+
+
+def _parse_vcenters(values: tuple[str, ...]) -> dict[str, str]:
+    pinned = {}
+    for value in values:
+        host, sep, thumbprint = value.partition("=")
+        if not sep or not host or not thumbprint:
+            raise click.BadParameter(f"{value!r}: use HOST[:PORT]=THUMBPRINT", param_hint="--vcenter")
+        try:
+            pinned[host] = normalize_thumbprint(thumbprint)
+        except InputError as exc:
+            raise click.BadParameter(str(exc.errors[0].message), param_hint="--vcenter") from None
+    return pinned
 
 
 def main() -> None:

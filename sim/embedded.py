@@ -1,0 +1,96 @@
+"""``make run``: the embedded vCenter simulator, the plug-in server against it, and the URLs to open.
+
+Everything here is a simulation for development and demonstration; point the front ends at a real vCenter for real
+work (see README.md).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sim.isos import ensure_isos
+from sim.runner import Simulator
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+VENV_BIN = Path(sys.executable).parent
+
+
+def _free_port(preferred: int) -> int:
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError("no free port on 127.0.0.1")
+
+
+def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    context = ssl._create_unverified_context()  # noqa: S323 - our own self-signed server on loopback
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the plug-in server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2, context=context):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the plug-in server did not answer at {url}")
+
+
+def main() -> int:
+    isos = ensure_isos(BUILD / "isos")
+    sim = Simulator.start(cluster=2, host=3, standalone_host=1, vm=2, pg=3, ds=2)
+    port = _free_port(int(os.environ.get("VIC_PLUGIN_PORT", "8443")))
+    log = open(BUILD / "plugin-server.log", "w")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(
+        [str(VENV_BIN / "vic-plugin"), "serve", "--bind", f"127.0.0.1:{port}", "--state-dir",
+         str(BUILD / "plugin-state"), "--vcenter", f"{sim.host}:{sim.port}={sim.thumbprint_sha256}",
+         "--iso-dir", str(isos[0].parent)],
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(f"https://127.0.0.1:{port}/container/hello", server)
+        target = f"https://{sim.host}:{sim.port}"
+        print(f"""
+Embedded vCenter (simulator): {target}   user {sim.username!r}  password {sim.password!r}
+  thumbprint (SHA-256): {sim.thumbprint_sha256}
+Plug-in server:               https://127.0.0.1:{port}/container/hello   (log: {BUILD / 'plugin-server.log'})
+  API reference:              https://127.0.0.1:{port}/container/openapi.json
+
+Try:  .venv/bin/vic-machine inventory --target {target} --user {sim.username} --password {sim.password} \\
+          --thumbprint {sim.thumbprint_sha256}
+
+Ctrl-C stops everything.""", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        while server.poll() is None:
+            time.sleep(0.5)
+        print(f"The plug-in server stopped (code {server.returncode}); see {BUILD / 'plugin-server.log'}")
+        return 1
+    except (KeyboardInterrupt, SystemExit):
+        print("\nStopping…")
+        return 0
+    except RuntimeError as exc:
+        print(f"Error: {exc}; see {BUILD / 'plugin-server.log'}", file=sys.stderr)
+        return 1
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        sim.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
