@@ -8,7 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from plugin_server import __version__
-from plugin_server.api import inventory, operations, validate, version, wizard
+from plugin_server.api import inventory, operations, target, validate, version, wizard
 from plugin_server.config import DEFAULTS
 from plugin_server.errors import register_error_handlers
 from plugin_server.operations import Operations
@@ -33,6 +33,6 @@ def create_app(config: dict | None = None) -> Flask:
     atexit.register(sessions.close)
     register_error_handlers(app)
     api = Api(app)
-    for module in (version, wizard, inventory, validate, operations):
+    for module in (version, wizard, inventory, validate, operations, target):
         api.register_blueprint(module.blp)
     return app

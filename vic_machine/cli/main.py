@@ -9,6 +9,7 @@ import click
 from vic_machine.cli.create import create
 from vic_machine.cli.inventory import inventory
 from vic_machine.cli.ls import ls
+from vic_machine.cli.update import update
 from vic_machine.cli.version import version
 from vic_machine.errors import InputError, VicError
 
@@ -22,6 +23,7 @@ cli.add_command(version)
 cli.add_command(ls)
 cli.add_command(inventory)
 cli.add_command(create)
+cli.add_command(update)
 
 
 def main(argv: list[str] | None = None) -> int:
