@@ -8,11 +8,18 @@ from flask import Flask
 from flask_smorest import Api
 
 from plugin_server import __version__
-from plugin_server.api import inventory, operations, target, validate, version, wizard
+from plugin_server.api import inventory, operations, target, ui, validate, version, wizard
 from plugin_server.config import DEFAULTS
 from plugin_server.errors import register_error_handlers
 from plugin_server.operations import Operations
+from plugin_server.schemas import ErrorSchema
 from plugin_server.sessions import SessionCache
+
+
+class VicApi(Api):
+    """flask-smorest's Api documenting our error shape as every endpoint's default response."""
+
+    ERROR_SCHEMA = ErrorSchema
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,8 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["vic_sessions"] = sessions
     app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"])
     atexit.register(sessions.close)
-    register_error_handlers(app)
-    api = Api(app)
-    for module in (version, wizard, inventory, validate, operations, target):
+    api = VicApi(app)
+    for module in (version, wizard, inventory, validate, operations, target, ui):
         api.register_blueprint(module.blp)
+    # After Api(app), which installs its own handlers: ours give every error the same JSON shape.
+    register_error_handlers(app)
     return app

@@ -78,8 +78,12 @@ def register_error_handlers(app: Flask) -> None:
         message = data.get("message") or error.description or error.name
         if fields:
             message = "Invalid input: " + "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in fields.items())
-        return jsonify({"message": message, "code": error.name.lower().replace(" ", "_"),
-                        "errors": fields}), error.code
+        response = jsonify({"message": message, "code": error.name.lower().replace(" ", "_"), "errors": fields})
+        # Keep the headers the error carries, such as Allow on 405.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, error.code
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

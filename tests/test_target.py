@@ -39,6 +39,7 @@ def test_flags_win_over_environment():
     ("https://vc:99999", "port"),
     ("https://vc/DC0/host/cluster", "only a datacenter"),
     ("https://", "must name a host"),
+    ("https://[::1", "not a valid URL"),
 ])
 def test_bad_target_names_the_field(value, fragment):
     with pytest.raises(InputError) as err:

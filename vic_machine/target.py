@@ -64,7 +64,10 @@ def parse_target(
         raise InputError(FieldError("target", "is required: pass --target or set VIC_MACHINE_TARGET"))
     if "://" not in value:
         value = "https://" + value
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:
+        raise InputError(FieldError("target", f"is not a valid URL ({exc})")) from None
     if parts.scheme != "https":
         raise InputError(FieldError("target", f"must use https, not {parts.scheme}"))
     try:
