@@ -26,9 +26,11 @@ func serveControl(w http.ResponseWriter, r *http.Request) {
 	}
 	switch strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, controlPrefix), "/") {
 	case "":
-		writeJSON(w, http.StatusOK, map[string]interface{}{"endpoints": []string{controlPrefix + "faults"}})
+		writeJSON(w, http.StatusOK, map[string]interface{}{"endpoints": []string{controlPrefix + "faults", controlPrefix + "license"}})
 	case "faults":
 		serveFaults(w, r)
+	case "license":
+		serveLicense(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such control endpoint"})
 	}

@@ -16,7 +16,7 @@ VCH_GUEST_PREFIX = "Photon - VCH"
 VCH_ID_KEY = "guestinfo.vice./init/common/id"
 
 _PROPS = {
-    vim.ComputeResource: ["name", "parent", "host", "resourcePool", "summary"],
+    vim.ComputeResource: ["name", "parent", "host", "resourcePool"],
     vim.ClusterComputeResource: ["configurationEx"],
     vim.HostSystem: ["name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode",
                      "runtime.powerState", "config.firewall", "datastore", "network",

@@ -75,7 +75,8 @@ def _capacity(ctx: Context, node) -> list[Finding]:
         ("cpu", "MHz", ctx.spec.compute.cpu, cap.cpu_max_mhz, cap.cpu_unreserved_mhz),
         ("memory", "MiB", ctx.spec.compute.memory, cap.memory_max_mib, cap.memory_unreserved_mib),
     ):
-        if spec_res.reservation and unreserved and spec_res.reservation > unreserved:
+        # maximum == 0 means vCenter reported no capacity at all (unknown); unreserved == 0 is a full pool.
+        if spec_res.reservation and maximum and spec_res.reservation > unreserved:
             findings.append(error(f"compute.{res}_reservation_too_high", f"compute.{res}.reservation", STEP,
                                   f"{res.upper() if res == 'cpu' else 'Memory'} reservation {spec_res.reservation} "
                                   f"{unit} is more than the {unreserved} {unit} {node.name} has unreserved",

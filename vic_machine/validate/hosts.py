@@ -1,4 +1,4 @@
-"""Host state checks VIC 1.5 missed: disconnected hosts and hosts in maintenance mode."""
+"""Host state checks VIC 1.5 missed: no hosts, disconnected hosts and hosts in maintenance mode."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ def _state(host) -> str:
 
 
 def check_hosts(ctx: Context) -> list[Finding]:
-    if ctx.compute is None or not ctx.hosts:
+    if ctx.compute is None:
         return []
+    if not ctx.hosts:
+        # An empty cluster resolves fine but has nowhere to run the endpoint VM.
+        return [error("compute.no_usable_host", PATH, STEP, f"{ctx.compute.name} has no hosts",
+                      "Add hosts to the cluster, or choose another compute resource")]
     unusable = [h for h in ctx.hosts if not h.usable]
     if not unusable:
         return []

@@ -10,18 +10,19 @@ STEP = "networks"
 ROLES = ("public", "client", "management")
 
 
-def _resolve(ctx: Context, ref, path: str, what: str, findings: list[Finding]) -> Network | None:
+def _resolve(ctx: Context, ref, role: str, path: str, what: str, findings: list[Finding]) -> Network | None:
+    # Codes name the role, not the path: a container network's path carries its index.
     if ref is None or not (ref.id or ref.name):
         return None
     found = ctx.networks(ref)
     if not found:
         names = ", ".join(sorted({n.name for n in ctx.inventory.networks})) or "none"
-        findings.append(error(f"{path}.not_found", path, STEP,
+        findings.append(error(f"network.{role}.not_found", path, STEP,
                               f"{what} {ref.display()!r} not found in datacenter {ctx.inventory.datacenter}",
                               f"Choose one of: {names}"))
         return None
     if len(found) > 1:
-        findings.append(error(f"{path}.ambiguous", path, STEP,
+        findings.append(error(f"network.{role}.ambiguous", path, STEP,
                               f"{what} name {ref.display()!r} is used by {len(found)} networks "
                               f"({', '.join(f'{n.id} on {n.switch_name or n.kind}' for n in found)})",
                               "Choose it by id"))
@@ -42,7 +43,7 @@ def _check_bridge(ctx: Context, findings: list[Finding], used: dict[str, str]) -
         findings.append(error("network.bridge.required", path, STEP, "A bridge network is required",
                               f"Choose a distributed port group used by nothing else; available: {dpgs}"))
         return
-    net = _resolve(ctx, ref, path, "Bridge network", findings)
+    net = _resolve(ctx, ref, "bridge", path, "Bridge network", findings)
     if net is None:
         return
     used[net.id] = "bridge"
@@ -64,10 +65,15 @@ def _check_bridge(ctx: Context, findings: list[Finding], used: dict[str, str]) -
 
 def _check_roles(ctx: Context, findings: list[Finding], used: dict[str, str]) -> None:
     statics: dict[str, tuple[str, str]] = {}
+    checked: list = []
     for role in ROLES:
         spec_net = ctx.spec.network.effective(role)
+        # An unset client or management network is the one it inherits: check that once, not per role.
+        if any(spec_net is seen for seen in checked):
+            continue
+        checked.append(spec_net)
         path = f"network.{role}.port_group"
-        net = _resolve(ctx, spec_net.port_group, path, f"{role.capitalize()} network", findings)
+        net = _resolve(ctx, spec_net.port_group, role, path, f"{role.capitalize()} network", findings)
         if net is None:
             continue
         if used.get(net.id) == "bridge":
@@ -95,7 +101,7 @@ def _check_roles(ctx: Context, findings: list[Finding], used: dict[str, str]) ->
 def _check_containers(ctx: Context, findings: list[Finding], used: dict[str, str]) -> None:
     for i, cn in enumerate(ctx.spec.network.container):
         path = f"network.container[{i}].port_group"
-        net = _resolve(ctx, cn.port_group, path, "Container network", findings)
+        net = _resolve(ctx, cn.port_group, "container", path, "Container network", findings)
         if net is None:
             continue
         if used.get(net.id) == "bridge":

@@ -1,0 +1,131 @@
+"""Helpers shared by the benchmarks: a simulator of a given model, a counted session, timing, a table.
+
+Benchmarks are scripts, not tests: they print what they measured and exit non-zero only when they could not
+measure (the simulator did not start, a read failed, the two sides of a comparison disagree on the data).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Run as `python bench/x.py`, only bench/ is on the path; the project root holds sim/ and the core.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sim.runner import Simulator  # noqa: E402 - after the path fix above
+from vic_machine.target import parse_target  # noqa: E402
+from vic_machine.vsphere.session import Session, connect  # noqa: E402
+
+# Start-up of a simulator grows with its model (5,000 VMs take several seconds).
+SIM_START_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class Started:
+    """A running simulator and how long it took to start."""
+
+    sim: Simulator
+    start_seconds: float
+
+
+@contextmanager
+def simulator(**model: int) -> Iterator[Started]:
+    """Start a simulator of ``model`` (keywords of :meth:`Simulator.start`), stop it on leaving."""
+    began = time.perf_counter()
+    sim = Simulator.start(timeout=SIM_START_TIMEOUT, **model)
+    try:
+        yield Started(sim, time.perf_counter() - began)
+    finally:
+        sim.stop()
+
+
+def session_for(sim: Simulator, datacenter: str = "") -> Session:
+    """A logged-in core session on ``sim``, certificate pinned, round trips counted."""
+    url = f"https://{sim.host}:{sim.port}" + (f"/{datacenter}" if datacenter else "")
+    target = parse_target(url, user=sim.username, password=sim.password,
+                          thumbprint=sim.thumbprint_sha256, env={})
+    return connect(target)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Wall times of several runs of one operation and the round trips each run made."""
+
+    seconds: tuple[float, ...]
+    round_trips: tuple[int, ...]
+    result: Any = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def trips(self) -> int:
+        """Round trips of one run (the median, should runs differ)."""
+        return int(statistics.median(self.round_trips))
+
+
+def measure(session: Session, operation: Callable[[], Any], runs: int, warmup: int = 0) -> Measurement:
+    """Run ``operation`` ``warmup`` + ``runs`` times; time and count the round trips of the last ``runs``.
+
+    :return: the measurement, with the last run's result kept for checks.
+    """
+    for _ in range(warmup):
+        operation()
+    seconds, trips = [], []
+    result = None
+    for _ in range(runs):
+        before = session.round_trips
+        began = time.perf_counter()
+        result = operation()
+        seconds.append(time.perf_counter() - began)
+        trips.append(session.round_trips - before)
+    return Measurement(tuple(seconds), tuple(trips), result)
+
+
+def ratio(baseline: float, ours: float) -> str:
+    """``baseline / ours`` as ``"12.3×"``; ``"∞"`` when ours is zero."""
+    if ours == 0:
+        return "∞"
+    return f"{baseline / ours:,.1f}×"
+
+
+def seconds(value: float) -> str:
+    """A duration in a unit that keeps three significant digits readable."""
+    return f"{value * 1000:,.1f} ms" if value < 1 else f"{value:,.2f} s"
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "",
+                align: str = "") -> None:
+    """Print an aligned text table.
+
+    :param align: one letter per column, ``l`` or ``r``; by default the first column is left-aligned and
+        the others (figures) right-aligned.
+    """
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    align = align or "l" + "r" * (len(headers) - 1)
+
+    def line(row: list[str]) -> str:
+        return "  ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align))
+
+    if title:
+        print(title)
+    print(line(cells[0]))
+    print("  ".join("-" * w for w in widths))
+    for row in cells[1:]:
+        print(line(row))
+    print()
+
+
+if __name__ == "__main__":
+    # `make bench` runs every bench/*.py; this one only holds helpers.
+    print("bench/common.py: shared helpers, not a benchmark")
