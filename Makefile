@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := golang-go golang-github-vmware-govmomi-dev
+APT_PACKAGES := golang-go golang-github-vmware-govmomi-dev chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup apt sim bench
+.PHONY: run test setup apt sim bench screenshots
 
 run: setup
 	@$(PY) -m sim.embedded
@@ -14,11 +14,12 @@ run: setup
 test: setup
 	@$(PY) -m pytest -q
 
-setup: apt $(VENV)/.installed sim
+setup: apt $(VENV)/.installed node_modules/.installed sim
 
 apt:
 	@missing=$$(for p in $(APT_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages:" $$missing; \
 	    $(SUDO) apt-get update -qq && \
@@ -31,8 +32,14 @@ $(VENV)/.installed: pyproject.toml
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $@
 
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --ignore-scripts --silent && touch $@
+
 sim: $(VENV)/.installed
 	@$(PY) -m sim.build
 
 bench: setup
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/*.py; do [ "$$b" = bench/common.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
+
+screenshots: setup
+	@PYTHONPATH=. $(PY) tools/screenshots.py

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from plugin_server import __version__
-from plugin_server.api import inventory, operations, target, ui, validate, version, wizard
+from plugin_server.api import about, inventory, operations, target, ui, validate, version, wizard
 from plugin_server.config import DEFAULTS
 from plugin_server.errors import register_error_handlers
 from plugin_server.operations import Operations
@@ -39,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"])
     atexit.register(sessions.close)
     api = VicApi(app)
-    for module in (version, wizard, inventory, validate, operations, target, ui):
+    for module in (version, about, wizard, inventory, validate, operations, target, ui):
         api.register_blueprint(module.blp)
     # After Api(app), which installs its own handlers: ours give every error the same JSON shape.
     register_error_handlers(app)

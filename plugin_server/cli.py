@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from plugin_server.app import create_app
+from plugin_server.cli_registration import register, status, unregister
 from plugin_server.serve import PluginServer
 from plugin_server.tls import certificate_thumbprint, ensure_certificate
 from vic_machine.errors import InputError
@@ -64,6 +65,11 @@ def _parse_vcenters(values: tuple[str, ...]) -> dict[str, str]:
         except InputError as exc:
             raise click.BadParameter(str(exc.errors[0].message), param_hint="--vcenter") from None
     return pinned
+
+
+cli.add_command(register)
+cli.add_command(unregister)
+cli.add_command(status)
 
 
 def main() -> None:

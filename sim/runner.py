@@ -73,10 +73,13 @@ class Simulator:
         password: str = "pass",
         listen: str = "127.0.0.1:0",
         timeout: float = START_TIMEOUT,
+        users: dict[str, str] | None = None,
         **model: int,
     ) -> "Simulator":
         """Build the binary if needed, start it and wait until it listens.
 
+        :param users: further users who may log in, ``{name: password}`` (no ":" in either); they hold
+            only the privileges that permissions (``AuthorizationManager.SetEntityPermissions``) grant them.
         :param model: inventory size, any of ``dc``, ``cluster``, ``host`` (per
             cluster), ``standalone_host``, ``vm`` (per host), ``pg``, ``ds``;
             missing ones keep the simulator's defaults (1, 1, 3, 1, 2, 1, 1).
@@ -93,6 +96,8 @@ class Simulator:
                 "-listen", listen, "-username", username, "-password", password]
         for key, value in model.items():
             args += [MODEL_FLAGS[key], str(int(value))]
+        for name, secret in (users or {}).items():
+            args += ["-user", f"{name}:{secret}"]
         log = open(workdir / "vcsim.log", "wb")
         try:
             # stdin stays an open pipe: when this process dies, the simulator

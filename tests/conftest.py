@@ -5,6 +5,7 @@
 - ``faults``: the fault client of ``sim``, reset after each test.
 - ``si``: a pyvmomi ServiceInstance logged in to ``sim``, logged out after the test.
 - ``fresh_name(prefix)``: a unique inventory name, so tests sharing ``sim`` do not collide.
+- ``appliance``: the VCH appliance stand-in following ``sim`` (powered-on VCHs get an address and a Docker API).
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from pyVim.connect import Disconnect
+
+import vic_machine.vsphere  # noqa: F401 - first: protects pyVmomi.vim from test tools importing its stub folder
 from pyVmomi import vim
 
+from sim.appliance import ApplianceStandIn
 from sim.faults import FaultClient
 from sim.runner import Simulator
 
@@ -27,6 +31,14 @@ def sim() -> Iterator[Simulator]:
     simulator = Simulator.start()
     yield simulator
     simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def appliance(sim: Simulator) -> Iterator[ApplianceStandIn]:
+    """The appliance stand-in on ``sim``: a powered-on VCH gets its guest keys and Docker API after 0.5 s."""
+    stand_in = ApplianceStandIn.for_simulator(sim).start()
+    yield stand_in
+    stand_in.stop()
 
 
 @pytest.fixture(scope="module")

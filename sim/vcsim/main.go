@@ -28,6 +28,7 @@ type options struct {
 	exitWithStdin bool
 	trace         bool
 	model         modelSize
+	users         userFlags
 }
 
 func parseFlags() options {
@@ -38,6 +39,7 @@ func parseFlags() options {
 	flag.StringVar(&o.stateFile, "state", "", "write URL, credentials and certificate thumbprints as JSON to this file once listening")
 	flag.BoolVar(&o.exitWithStdin, "exit-with-stdin", false, "exit when standard input reaches end of file (the parent went away)")
 	flag.BoolVar(&o.trace, "trace", false, "write SOAP traffic to stderr")
+	flag.Var(&o.users, "user", "another user who may log in, name:password[:group,...], with only the privileges permissions grant (repeatable)")
 	flag.IntVar(&o.model.datacenters, "dc", 1, "number of datacenters")
 	flag.IntVar(&o.model.clusters, "cluster", 1, "clusters per datacenter")
 	flag.IntVar(&o.model.clusterHosts, "host", 3, "hosts per cluster")
@@ -72,20 +74,25 @@ func run(o options) error {
 	if err := installExtensions(model, o.model); err != nil {
 		return err
 	}
+	installAuthorizationManager()
 
 	cert, err := newCertificate()
 	if err != nil {
 		return err
 	}
 	model.Service.TLS = cert.tlsConfig()
-	// A user distinct from simulator.DefaultLogin makes Login check the
-	// password instead of accepting any non-empty one.
+	// The server URL names the main user; installUsers then hands the
+	// password check to loginChecker, which knows the -user accounts too.
 	model.Service.Listen = &url.URL{Host: o.listen, User: url.UserPassword(o.username, o.password)}
 
 	server := model.Service.NewServer()
+	if err := installUsers(model.Service, o.username, o.password, o.users); err != nil {
+		server.Close()
+		return err
+	}
 	// NewServer builds its own mux; put our hooks in front of it before any
 	// client can know the port (the state file is written below).
-	server.Config.Handler = newHooks(server.Config.Handler)
+	server.Config.Handler = newHooks(newLoginChecker(server.Config.Handler))
 
 	st := newState(server.URL, o.username, o.password, cert)
 	if o.stateFile != "" {

@@ -6,12 +6,17 @@ import sys
 
 import click
 
+from vic_machine.cli.cert import cert
 from vic_machine.cli.create import create
+from vic_machine.cli.delete import delete
+from vic_machine.cli.inspect import inspect
 from vic_machine.cli.inventory import inventory
 from vic_machine.cli.ls import ls
 from vic_machine.cli.update import update
 from vic_machine.cli.version import version
-from vic_machine.errors import InputError, VicError
+from vic_machine.cli.findings import show_findings
+from vic_machine.errors import Cancelled, InputError, OperationFailed, VicError
+from vic_machine.operations.create import ValidationFailed
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +28,9 @@ cli.add_command(version)
 cli.add_command(ls)
 cli.add_command(inventory)
 cli.add_command(create)
+cli.add_command(inspect)
+cli.add_command(delete)
+cli.add_command(cert)
 cli.add_command(update)
 
 
@@ -38,6 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except ValidationFailed as exc:
+        show_findings(exc.findings, "table")
+        click.echo(f"Error: {exc}", err=True)
+        return 2
+    except OperationFailed as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 130 if isinstance(exc.cause, Cancelled) else 1
     except InputError as exc:
         for err in exc.errors:
             click.echo(f"Error: {err.path}: {err.message}", err=True)

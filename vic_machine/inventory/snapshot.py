@@ -9,6 +9,7 @@ from vic_machine.inventory.compute_tree import build_compute_tree
 from vic_machine.inventory.model import Datastore, Host, Inventory, Network
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
 from vic_machine.vsphere.faults import vsphere_call
+from vic_machine.vsphere.raw_soap import host_firewalls
 from vic_machine.vsphere.session import Session
 
 # VIC sets this alternate guest name on every VCH endpoint VM; only those VMs' extraConfig is read.
@@ -19,7 +20,7 @@ _PROPS = {
     vim.ComputeResource: ["name", "parent", "host", "resourcePool"],
     vim.ClusterComputeResource: ["configurationEx"],
     vim.HostSystem: ["name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode",
-                     "runtime.powerState", "config.firewall", "datastore", "network",
+                     "runtime.powerState", "datastore", "network",
                      "summary.hardware", "summary.config.product.version"],
     vim.ResourcePool: ["name", "parent", "owner", "runtime"],
     vim.Datastore: ["name", "summary"],
@@ -76,21 +77,20 @@ def _vch_pools(session: Session, vms: dict) -> set[str]:
     return pools
 
 
-def _hosts(objs: dict, licenses: dict) -> list[Host]:
+def _hosts(session: Session, objs: dict, licenses: dict) -> list[Host]:
+    firewalls = host_firewalls(session, [h._moId for h in objs if isinstance(h, vim.HostSystem)])
     hosts = []
     for host, p in objs.items():
         if not isinstance(host, vim.HostSystem):
             continue
-        firewall = p.get("config.firewall")
-        rulesets = {r.key: bool(r.enabled) for r in (firewall.ruleset if firewall else [])}
+        rulesets, allows_outgoing = firewalls.get(host._moId, ({}, False))
         hosts.append(Host(
             id=host._moId, name=p["name"], compute=p["parent"]._moId,
             connection_state=str(p.get("runtime.connectionState", "")),
             in_maintenance=bool(p.get("runtime.inMaintenanceMode")),
             power_state=str(p.get("runtime.powerState", "")),
             firewall_rulesets=rulesets,
-            firewall_allows_outgoing=bool(firewall and firewall.defaultPolicy
-                                          and firewall.defaultPolicy.outgoingBlocked is False),
+            firewall_allows_outgoing=allows_outgoing,
             license_features=licenses.get(host._moId, licenses.get("", ())),
             version=str(p.get("summary.config.product.version", "")),
             datastores=tuple(sorted(d._moId for d in p.get("datastore", []))),
@@ -170,7 +170,7 @@ def take_snapshot(session: Session, datacenter: str = "") -> Inventory:
     objs = retrieve(session.content, dc, _PROPS)
     licenses = _license_features(session)
     vms = {o: p for o, p in objs.items() if isinstance(o, vim.VirtualMachine)}
-    hosts = _hosts(objs, licenses)
+    hosts = _hosts(session, objs, licenses)
     about = session.content.about
     return Inventory(
         datacenter=dc_props["name"],

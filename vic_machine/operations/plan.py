@@ -87,8 +87,8 @@ class Plan:
         emit(ProgressEvent("start", self.name, 0, total, f"{self.name}: {total} steps"))
         for index, step in enumerate(self.steps, start=1):
             current.update(name=step.name, index=index)
-            emit(ProgressEvent("step", step.name, index, total, step.name))
             try:
+                emit(ProgressEvent("step", step.name, index, total, step.name))
                 ctx.check_cancelled()
                 step.run(ctx)
                 ctx.check_cancelled()

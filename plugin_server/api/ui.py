@@ -1,0 +1,173 @@
+"""What the vSphere Client loads from us: ``plugin.json``, the views, their styles and icons, dynamic items.
+
+Static files are plain Flask routes (left out of the OpenAPI document); the manifest, the dynamic-item
+endpoints and ``/api/targets`` are documented. Dynamic items decide per VM from its extraConfig, read with
+the caller's own session in one property-collector call for all the ids asked about.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint as FlaskBlueprint
+from flask import current_app, request, send_from_directory
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from pyVmomi import vim
+
+from plugin_server.auth import pinned_target, user_session
+from plugin_server.errors import ApiError
+from plugin_server.manifest import ICON_FILE, dynamic_items, render_manifest
+from vic_machine import spec as vch_spec
+from vic_machine.extraconfig import is_container, is_vch
+from vic_machine.spec import to_create_flags
+from vic_machine.vsphere.collector import retrieve, retrieve_objects
+from vic_machine.vsphere.session import Session
+
+ROOT = Path(__file__).resolve().parents[2]
+UI_DIR = ROOT / "plugin_ui"
+# Clarity's stylesheet, installed by `npm ci` at the repository root (never fetched from a CDN).
+VENDOR_FILES = {"clr-ui.min.css": ROOT / "node_modules" / "@clr" / "ui" / "clr-ui.min.css"}
+
+blp = Blueprint("ui", __name__, description="The plug-in manifest, views and dynamic items")
+
+# Which dynamic item is visible for a VM, by what the VM is.
+_VISIBLE = {
+    "vicVmCard": lambda kind: kind in ("vch", "container"),
+    "deleteVch": lambda kind: kind == "vch",
+}
+
+
+def _static(path: str):
+    return send_from_directory(UI_DIR, path, max_age=60)
+
+
+def _vendor(name: str):
+    file = VENDOR_FILES.get(name)
+    if file is None or not file.exists():
+        raise ApiError(404, f"{name} is not installed: run `make setup` (npm ci)", code="not_found")
+    return send_from_directory(file.parent, file.name, max_age=3600)
+
+
+def _icons():
+    return send_from_directory(ICON_FILE.parent, ICON_FILE.name, mimetype="image/svg+xml", max_age=3600)
+
+
+def _index():
+    return _static("index.html")
+
+
+# Registered with Flask's own add_url_rule so flask-smorest does not document them as API operations.
+FlaskBlueprint.add_url_rule(blp, "/ui/", "ui_index", _index)
+FlaskBlueprint.add_url_rule(blp, "/ui/icons.svg", "ui_icons", _icons)
+FlaskBlueprint.add_url_rule(blp, "/ui/vendor/<name>", "ui_vendor", _vendor)
+FlaskBlueprint.add_url_rule(blp, "/ui/<path:path>", "ui_file", _static)
+
+
+@blp.route("/plugin.json")
+class Manifest(MethodView):
+    @blp.response(200)
+    def get(self):
+        """The remote plug-in manifest the vSphere Client downloads."""
+        return render_manifest()
+
+
+def parse_object_id(object_id: str) -> tuple[str, str, str]:
+    """``urn:vmomi:VirtualMachine:vm-42:<guid>`` → ``("VirtualMachine", "vm-42", guid)``."""
+    parts = object_id.split(":")
+    if len(parts) < 4 or parts[0] != "urn" or parts[1] != "vmomi":
+        raise ApiError(400, f"{object_id!r} is not a vSphere object id (urn:vmomi:<type>:<id>:<vCenter>)",
+                       code="invalid_object_id")
+    return parts[2], parts[3], ":".join(parts[4:])
+
+
+def _session_for_guid(guid: str) -> Session:
+    """The caller's session on the configured vCenter whose instance uuid is ``guid`` (or the only one)."""
+    targets = list(current_app.config["VCENTER_THUMBPRINTS"])
+    if not targets:
+        raise ApiError(400, "No vCenter is configured", code="untrusted_target")
+    if len(targets) == 1 or not guid:
+        return user_session(pinned_target(targets[0]))
+    for target in targets:
+        session = user_session(pinned_target(target))
+        if session.about().instanceUuid == guid:
+            return session
+    raise ApiError(404, f"No configured vCenter has instance uuid {guid}", code="not_found")
+
+
+def _kinds(object_ids: list[str]) -> dict[str, str]:
+    """Each VM id mapped to "vch", "container" or "" (anything else, or not a VM)."""
+    kinds = {object_id: "" for object_id in object_ids}
+    vms = {}
+    for object_id in object_ids:
+        kind, moid, guid = parse_object_id(object_id)
+        if kind == "VirtualMachine":
+            vms.setdefault(guid, {})[moid] = object_id
+    for guid, by_moid in vms.items():
+        session = _session_for_guid(guid)
+        refs = [vim.VirtualMachine(moid, session.stub) for moid in by_moid]
+        for ref, props in retrieve_objects(session.content, refs, ["config.extraConfig"]).items():
+            extra = props.get("config.extraConfig") or []
+            if is_vch(extra, ref._moId):
+                kinds[by_moid[ref._moId]] = "vch"
+            elif is_container(extra):
+                kinds[by_moid[ref._moId]] = "container"
+    return kinds
+
+
+def _dynamic(uri: str) -> dict:
+    body = request.get_json(silent=True) or {}
+    object_ids = body.get("objectIds")
+    if not isinstance(object_ids, list) or not all(isinstance(i, str) for i in object_ids):
+        raise ApiError(400, 'Send {"objectIds": ["urn:vmomi:VirtualMachine:vm-42:<vCenter>", ...]}',
+                       code="invalid_body")
+    kinds = _kinds(object_ids)
+    items = dynamic_items(render_manifest()).get(uri, [])
+    # An action on several VMs shows only when it applies to every one of them.
+    return {"apiVersion": "1.0.0",
+            "dynamicItems": [{"id": item, "visible": bool(kinds) and all(_VISIBLE.get(item, lambda k: False)(k)
+                                                                         for k in kinds.values())}
+                             for item in items]}
+
+
+@blp.route("/api/dynamic-items/vm/summary")
+class VmSummaryItems(MethodView):
+    @blp.response(200)
+    def post(self):
+        """Whether the VCH / container summary card shows on the given VMs."""
+        return _dynamic("api/dynamic-items/vm/summary")
+
+
+@blp.route("/api/dynamic-items/vm/actions")
+class VmActionItems(MethodView):
+    @blp.response(200)
+    def post(self):
+        """Whether "Delete Virtual Container Host" shows for the given VMs."""
+        return _dynamic("api/dynamic-items/vm/actions")
+
+
+@blp.route("/api/targets")
+class Targets(MethodView):
+    @blp.response(200)
+    def get(self):
+        """The vCenters this server serves, each with its instance uuid and datacenters (the caller's view)."""
+        out = []
+        for target in current_app.config["VCENTER_THUMBPRINTS"]:
+            session = user_session(pinned_target(target))
+            found = retrieve(session.content, session.content.rootFolder, {vim.Datacenter: ["name"]})
+            datacenters = sorted(({"id": ref._moId, "name": props.get("name", "")} for ref, props in found.items()),
+                                 key=lambda dc: dc["name"])
+            about = session.about()
+            out.append({"target": target, "name": about.name, "version": about.version,
+                        "instance_uuid": about.instanceUuid, "datacenters": datacenters})
+        return {"targets": out}
+
+
+@blp.route("/api/create-command")
+class CreateCommand(MethodView):
+    @blp.response(200)
+    def post(self):
+        """The ``vic-machine create`` command equivalent to a VCH model (password left out), for the wizard."""
+        spec = vch_spec.load(request.get_json(silent=True) or {})
+        flags = to_create_flags(spec)
+        return {"command": " ".join(["vic-machine-linux create", *flags]), "flags": flags}

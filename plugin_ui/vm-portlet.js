@@ -1,0 +1,55 @@
+// The summary card on a VM: the VCH card on a VCH's endpoint VM, the container card on a container VM.
+import { ApiError, currentTarget, get, parseObjectId, targetPath } from "./api.js";
+import { alertBox, copyText, h } from "./dom.js";
+
+function facts(rows) {
+  return h("dl", { class: "vic-facts" }, ...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+async function orNull(promise) {
+  try { return await promise; } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+function vchCard(vch) {
+  const runtime = vch.runtime || {};
+  const on = runtime.power_state === "poweredOn";
+  const endpoint = on && runtime.docker_host ? `DOCKER_HOST=tcp://${runtime.docker_host.replace(/^tcp:\/\//, "")}` : "-";
+  const copied = h("span", { class: "vic-copied", role: "status" });
+  return h("div", { class: "vic-portlet", "data-kind": "vch" }, h("h2", {}, "Virtual Container Host"), facts([
+    ["Docker API endpoint", h("code", { class: "vic-endpoint" }, endpoint)],
+    ["VCH admin portal", on && runtime.admin_portal
+      ? h("a", { href: runtime.admin_portal, target: "_blank", rel: "noopener" }, runtime.admin_portal) : "-"],
+    ["Version", vch.version || "-"],
+    ["Upgrade status", runtime.upgrade_status || "-"],
+  ]), endpoint === "-" ? null : h("button", { type: "button", class: "btn btn-sm btn-outline",
+    onclick: async () => { copied.textContent = (await copyText(`export ${endpoint}`)) ? "Copied" : "Copy failed"; } },
+  "Copy Docker environment"), copied);
+}
+
+function containerCard(c) {
+  const ports = Array.isArray(c.ports) ? c.ports.join(", ") : c.ports;
+  return h("div", { class: "vic-portlet", "data-kind": "container" }, h("h2", {}, "Container"), facts([
+    ["Name", c.name], ["Image", c.image || "-"], ports ? ["Port mapping", ports] : null, ["VCH", c.vch_name || c.vch_id || "-"],
+  ].filter(Boolean)));
+}
+
+export async function render(root) {
+  const context = (window.htmlClientSdk.app.getContextObjects() || [])[0];
+  const { moid } = parseObjectId(context && context.id);
+  try {
+    const target = await currentTarget();
+    const base = targetPath(target);
+    const vch = moid ? await orNull(get(`${base}/vch/${encodeURIComponent(moid)}`)) : null;
+    if (vch) { root.append(vchCard(vch)); return; }
+    const list = moid ? await orNull(get(`${base}/containers`)) : null;
+    const container = ((list && list.containers) || []).find((c) => c.vm === moid);
+    root.append(container ? containerCard(container)
+      : h("div", { class: "vic-portlet", "data-kind": "none" },
+        h("p", {}, "This VM is neither a virtual container host nor a container VM.")));
+  } catch (error) {
+    root.append(alertBox("danger", `Cannot read this VM's container information: ${error.message}`));
+  }
+}

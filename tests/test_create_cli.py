@@ -1,0 +1,79 @@
+"""The vic-machine CLI around create, ls, inspect, cert and delete: flags, JSON output, exit codes."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from sim.appliance import ApplianceStandIn
+from sim.isos import ensure_isos
+from tests.support import session_for
+from tests.vch_support import allow_vic_engine, picture
+from vic_machine.cli.main import main
+
+
+@pytest.fixture(scope="module")
+def env(start_sim, tmp_path_factory):
+    sim = start_sim()
+    session = session_for(sim)
+    allow_vic_engine(session)
+    appliance, bootstrap = ensure_isos(tmp_path_factory.mktemp("isos"))
+    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
+    target = ["--target", f"https://{sim.host}:{sim.port}", "--user", sim.username, "--password", sim.password,
+              "--thumbprint", sim.thumbprint_sha256]
+    yield session, target, ["--appliance-iso", str(appliance), "--bootstrap-iso", str(bootstrap)]
+    stand_in.stop()
+    session.logout()
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_cli_lifecycle(env, tmp_path, capsys, monkeypatch):
+    session, target, isos = env
+    monkeypatch.chdir(tmp_path)
+    before = picture(session)
+    code, out = run(capsys, "create", *target, *isos, "--name", "cli-vch", "--compute-resource", "DC0_C0",
+                    "--image-store", "LocalDS_0", "--bridge-network", "DC0_DVPG0", "--tls-cname", "cli.example.com",
+                    "--timeout", "20s", "--output", "json")
+    assert code == 0, out
+    created = json.loads(out)
+    assert created["docker_env"]["DOCKER_CERT_PATH"] == str(tmp_path / "cli-vch")
+    assert (tmp_path / "cli-vch" / "key.pem").exists()
+
+    code, out = run(capsys, "ls", *target, "--output", "json", *isos[:2])
+    assert code == 0 and [v["name"] for v in json.loads(out)["vchs"]] == ["cli-vch"]
+    assert json.loads(out)["vchs"][0]["upgrade_status"] == "Up to date"
+
+    code, out = run(capsys, "inspect", *target, "--name", "cli-vch")
+    assert code == 0 and f"VCH ID: {created['vm']}" in out and "DOCKER_TLS_VERIFY=1" in out
+    assert f"https://{created['client_ip']}:2378" in out and "--tlsverify" in out
+
+    code, out = run(capsys, "inspect", "config", *target, "--id", created["vm"])
+    assert code == 0 and "--name=cli-vch" in out and "--tls-cname=cli.example.com" in out
+    assert "--password" not in out and "pass" not in out.replace("--thumbprint", "")
+
+    code, out = run(capsys, "cert", *target, "--name", "cli-vch", "--output", "json")
+    assert code == 0
+    with zipfile.ZipFile(json.loads(out)["zip"]) as zf:
+        assert sorted(zf.namelist()) == ["ca.pem", "cert.pem", "cli-vch.env", "key.pem"]
+
+    code, out = run(capsys, "delete", *target, "--name", "cli-vch", "--output", "json")
+    assert code == 0 and "endpoint VM cli-vch" in json.loads(out)["removed"]
+    assert picture(session) == before
+
+
+def test_exit_codes(env, capsys):
+    session, target, isos = env
+    assert main(["create", *target, *isos, "--name", "bad/name", "--compute-resource", "DC0_C0",
+                 "--image-store", "LocalDS_0", "--bridge-network", "DC0_DVPG0"]) == 2
+    # Validation against vCenter refuses before touching anything: exit 2, findings shown.
+    assert main(["create", *target, *isos, "--name", "novch", "--compute-resource", "DC0_C0",
+                 "--image-store", "NoSuchDS", "--bridge-network", "DC0_DVPG0", "--tls-cname", "x.example.com"]) == 2
+    assert main(["delete", *target, "--name", "nothing-here"]) == 1
+    assert main(["inspect", *target]) == 2
+    capsys.readouterr()

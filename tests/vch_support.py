@@ -1,0 +1,69 @@
+"""Helpers for the VCH lifecycle tests: a simulator ready for VCHs, specs, and a picture of its state."""
+
+from __future__ import annotations
+
+from pyVmomi import vim
+
+from vic_machine.spec.model import VchSpec
+from vic_machine.spec.network_model import ManagedObject
+from vic_machine.vsphere.collector import retrieve
+from vic_machine.vsphere.tasks import run_task
+
+
+def allow_vic_engine(session) -> None:
+    """Open the firewall ruleset VCHs need on every host (``vic-machine update firewall --allow``)."""
+    hosts = retrieve(session.content, session.content.rootFolder, {vim.HostSystem: ["configManager.firewallSystem"]})
+    for props in hosts.values():
+        props["configManager.firewallSystem"].EnableRuleset(id="vic-engine")
+
+
+def vch_spec(name: str, mode: str = "tlsverify", **extra) -> VchSpec:
+    spec = VchSpec(name=name)
+    spec.compute.resource = ManagedObject(name="DC0_C0")
+    spec.storage.image_stores = ["LocalDS_0"]
+    spec.network.bridge.port_group = ManagedObject(name="DC0_DVPG0")
+    spec.auth.no_tls = mode == "no-tls"
+    spec.auth.client.no_tls_verify = mode == "no-tlsverify"
+    for key, value in extra.items():
+        setattr(spec, key, value)
+    return spec
+
+
+def datastore_files(session, datastore: str = "LocalDS_0") -> set[str]:
+    """Every folder and file on the datastore, through its datastore browser."""
+    found = retrieve(session.content, session.content.rootFolder, {vim.Datastore: ["name", "browser"]})
+    browser = next(p["browser"] for p in found.values() if p["name"] == datastore)
+    spec = vim.host.DatastoreBrowser.SearchSpec(details=vim.host.DatastoreBrowser.FileInfo.Details(fileType=True),
+                                                  matchPattern=["*"])
+    results = run_task(lambda: browser.SearchDatastoreSubFolders_Task(datastorePath=f"[{datastore}]",
+                                                                      searchSpec=spec), "browse the datastore")
+    out = set()
+    for result in results or []:
+        folder = result.folderPath
+        out.add(folder)
+        for f in result.file or []:
+            out.add(f"{folder.rstrip('/')}/{f.path}")
+    return out
+
+
+def inventory_state(session) -> dict:
+    """VMs, pools, folders (by id and name) and cluster VM groups: what create makes and delete removes."""
+    objs = retrieve(session.content, session.content.rootFolder,
+                    {vim.VirtualMachine: ["name"], vim.ResourcePool: ["name"], vim.Folder: ["name"],
+                     vim.ClusterComputeResource: ["configurationEx"]})
+    state: dict = {"vm": set(), "pool": set(), "folder": set(), "group": set()}
+    for obj, props in objs.items():
+        if isinstance(obj, vim.ClusterComputeResource):
+            state["group"] |= {g.name for g in props["configurationEx"].group or []}
+        elif isinstance(obj, vim.VirtualMachine):
+            state["vm"].add((obj._moId, props["name"]))
+        elif isinstance(obj, vim.ResourcePool):
+            state["pool"].add((obj._moId, props["name"]))
+        elif isinstance(obj, vim.Folder):
+            state["folder"].add((obj._moId, props["name"]))
+    return state
+
+
+def picture(session) -> tuple[dict, set[str]]:
+    """Inventory and datastore together: equal before and after means nothing was left behind."""
+    return inventory_state(session), datastore_files(session)

@@ -1,0 +1,172 @@
+"""Create a VCH: validate, then run a plan of undoable steps; any failure or interruption undoes them all.
+
+The client certificate's private key is never stored in vCenter (a user who can read a VM's configuration must
+not get Docker access from it). ``CreateResult.certs`` hands the whole bundle back once; ``vic-machine create``
+writes it into ``--tls-cert-path`` (default ``./<name>/``), as VIC 1.5 does, and ``cert.client_bundle`` zips it
+from there later. The CA and server certificates stay readable from the VCH itself (see ``cert.py``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from vic_machine.certs import CertBundle, PemPair, generate
+from vic_machine.errors import Cancelled, OperationFailed, VicError
+from vic_machine.inventory import take_snapshot
+from vic_machine.iso import CheckedIsos
+from vic_machine.operations import create_steps as steps
+from vic_machine.operations.create_steps import CreateJob
+from vic_machine.operations.placement import resolve
+from vic_machine.operations.plan import Plan, RunContext, Sink, Step
+from vic_machine.operations.vch_config_builder import build_config
+from vic_machine.spec import validate_input
+from vic_machine.spec.model import VchSpec
+from vic_machine.validate import Finding, has_errors, validate
+from vic_machine.vsphere.session import Session
+
+ADMIN_PORT = 2378
+
+
+class ValidationFailed(VicError):
+    """The spec does not fit the target: nothing was created. ``findings`` holds every finding."""
+
+    code = "validation_failed"
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        errors = [f for f in findings if f.level == "error"]
+        summary = "; ".join(f"{f.path}: {f.message}" for f in errors)
+        super().__init__(f"Validation of the configuration failed: {summary}",
+                         remedy="Fix the fields named and run again")
+
+
+@dataclass
+class CreateResult:
+    """A created VCH. ``certs`` holds private keys: hand it to the user once, never log it."""
+
+    id: str
+    name: str
+    vm: str
+    client_ip: str
+    docker_host: str
+    admin_portal: str
+    docker_env: dict[str, str]
+    certs: CertBundle = field(repr=False)
+    cert_files: list[str] = field(default_factory=list)
+    log_path: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-safe, without any private key."""
+        return {"id": self.id, "name": self.name, "vm": self.vm, "client_ip": self.client_ip,
+                "docker_host": self.docker_host, "admin_portal": self.admin_portal, "docker_env": self.docker_env,
+                "cert_files": self.cert_files, "log_path": self.log_path, "warnings": self.warnings}
+
+
+def make_certificates(spec: VchSpec) -> CertBundle:
+    """The certificates the spec asks for: generated per its TLS mode, or those it supplies."""
+    mode = spec.tls_mode()
+    server = spec.auth.server
+    generate_opts = server.generate
+    cas = spec.auth.client.certificate_authorities
+    return generate(
+        mode, spec.effective_cname() if mode != "no-tls" else None,
+        organization=generate_opts.organization if generate_opts else None,
+        key_size=generate_opts.size if generate_opts else 2048,
+        ca=PemPair("".join(cas)) if cas and mode != "no-tls" else None,
+        server=PemPair(server.certificate, server.private_key) if server.certificate and mode != "no-tls" else None,
+        vch_name=spec.name)
+
+
+STEP_NAMES = {
+    "pool": "Create resource pool", "folder": "Create VM folder", "vm": "Create endpoint VM",
+    "upload": "Upload ISOs", "volumes": "Create volume stores", "certs": "Save certificates",
+    "perms": "Grant operations-user permissions", "group": "Create DRS VM group", "id": "Record VCH id",
+    "power": "Power on", "wait": "Wait for the Docker API", "log": "Write create log",
+}
+
+
+def plan_for(job: CreateJob) -> Plan:
+    """The steps for this job: permissions and the VM group only when asked."""
+    def bind(fn):
+        return lambda ctx: fn(job, ctx)
+
+    wanted = [("pool", steps.create_pool), ("folder", steps.create_folder), ("vm", steps.create_vm),
+              ("upload", steps.upload_isos), ("volumes", steps.create_volume_stores),
+              ("certs", steps.save_certificates)]
+    if job.spec.endpoint.operations_credentials.grant_permissions:
+        wanted.append(("perms", steps.grant_permissions))
+    if job.spec.compute.affinity.use_vm_group:
+        wanted.append(("group", steps.create_vm_group))
+    wanted += [("id", steps.commit_id), ("power", steps.power_on), ("wait", steps.wait_ready),
+               ("log", steps.write_log)]
+    return Plan(f"Create VCH {job.name}", [Step(STEP_NAMES[key], bind(fn)) for key, fn in wanted])
+
+
+def create(
+    session: Session,
+    spec: VchSpec,
+    *,
+    isos: CheckedIsos,
+    timeout: float,
+    sink: Sink | None = None,
+    cancel_event: threading.Event | None = None,
+    cert_dir: str | None = None,
+    force: bool = False,
+) -> CreateResult:
+    """Validate ``spec`` against the target, then create the VCH.
+
+    :param isos: the checked appliance and bootstrap ISOs (``vic_machine.iso.check_isos``).
+    :param timeout: seconds to wait for the VCH to answer on the Docker API once powered on.
+    :param cert_dir: where to write the certificates (nothing is written when None).
+    :param force: accepted for vic-machine's flag; ISO mismatches are settled by ``check_isos(force=…)``.
+    :raise InputError: the spec itself is wrong. :raise ValidationFailed: it does not fit the target.
+    :raise OperationFailed: a step failed or the run was cancelled; everything done was undone (or is listed
+        in ``left``).
+    """
+    validate_input(spec)
+    inventory = take_snapshot(session)
+    findings = validate(spec, inventory, session=session, target_display=session.target.display)
+    if has_errors(findings):
+        raise ValidationFailed(findings)
+    resolved = resolve(session, spec, inventory)
+    certs = make_certificates(spec)
+    config = build_config(spec, resolved.placement, certs, isos.appliance, isos.bootstrap.path)
+    cancel = cancel_event or threading.Event()
+    job = CreateJob(session=session, spec=spec, resolved=resolved, config=config, certs=certs, isos=isos,
+                    timeout=timeout, cancel_event=cancel, cert_dir=cert_dir)
+    job.notes += list(isos.warnings) + [f.message for f in findings if f.level == "warning"]
+    _execute(plan_for(job), RunContext(cancel_event=cancel), sink)
+    docker_port = job.config.docker_port
+    docker_host = f"{job.client_ip}:{docker_port}"
+    return CreateResult(
+        id=job.config.vch_id, name=job.name, vm=job.vm._moId, client_ip=job.client_ip, docker_host=docker_host,
+        admin_portal=f"https://{job.client_ip}:{ADMIN_PORT}",
+        docker_env=certs.docker_env(job.cert_files and cert_dir and str(_abs(cert_dir)) or None, job.client_ip),
+        certs=certs, cert_files=job.cert_files, log_path=job.log_path, warnings=job.notes)
+
+
+def _abs(path: str) -> str:
+    from pathlib import Path
+
+    return str(Path(path).expanduser().resolve())
+
+
+def _execute(plan: Plan, ctx: RunContext, sink: Sink | None) -> None:
+    """Run the plan; a Ctrl-C that lands between steps (where the plan does not catch it) still rolls back."""
+    current = {"step": plan.name}
+
+    def emit(event) -> None:
+        if event.kind == "step":
+            current["step"] = event.step
+        if sink is not None:
+            sink(event)
+
+    try:
+        plan.execute(ctx, emit)
+    except KeyboardInterrupt as exc:
+        # The plan converts interrupts inside a step; this one came between steps or from the sink.
+        undone, left = Plan._rollback(ctx, sink or (lambda event: None), 0, len(plan.steps))
+        raise OperationFailed(current["step"], Cancelled("interrupted (Ctrl-C)"), undone=undone,
+                              left=left) from exc

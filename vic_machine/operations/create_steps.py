@@ -1,0 +1,275 @@
+"""The steps of ``create``, each doing one thing on vCenter and registering how to undo it.
+
+Steps share one ``CreateJob``: its inputs (session, resolved placement, configuration, certificates, ISOs) and
+what earlier steps made (pool, folder, VM, its folder on the datastore). Messages never hold secrets.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyVmomi import vim
+
+from vic_machine.certs import CertBundle
+from vic_machine.errors import VicError
+from vic_machine.extraconfig import SecretKey, VchConfig, encode
+from vic_machine.iso import CheckedIsos
+from vic_machine.operations import vch_config_builder as builder
+from vic_machine.operations.placement import Resolved
+from vic_machine.operations.plan import RunContext
+from vic_machine.operations.upload import upload_bytes, upload_file
+from vic_machine.operations.wait import wait_for_vch
+from vic_machine.spec.model import VchSpec
+from vic_machine.vsphere import vm_spec
+from vic_machine.vsphere.collector import retrieve_objects
+from vic_machine.vsphere.faults import fault_name, vsphere_call
+from vic_machine.vsphere.session import Session
+from vic_machine.vsphere.tasks import run_task
+
+log = logging.getLogger("vic_machine.create")
+
+
+@dataclass
+class CreateJob:
+    session: Session
+    spec: VchSpec
+    resolved: Resolved
+    config: VchConfig
+    certs: CertBundle
+    isos: CheckedIsos
+    timeout: float
+    cancel_event: threading.Event
+    cert_dir: str | None = None
+    secret_key: SecretKey = field(default_factory=SecretKey.generate)
+    # Made by the steps:
+    pool: vim.ResourcePool | None = None
+    folder: vim.Folder | None = None
+    vm: vim.VirtualMachine | None = None
+    vm_dir: str = ""
+    client_ip: str = ""
+    docker_info: dict = field(default_factory=dict)
+    cert_files: list[str] = field(default_factory=list)
+    log_lines: list[str] = field(default_factory=list)
+    log_path: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def datastore(self) -> str:
+        return self.resolved.placement.image_datastore
+
+    @property
+    def datacenter(self) -> str:
+        return self.resolved.placement.datacenter
+
+    def say(self, ctx: RunContext, message: str) -> None:
+        self.log_lines.append(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {message}")
+        log.info(message)
+        ctx.say(message)
+
+    def encoded(self) -> dict[str, str]:
+        return encode(self.config, self.secret_key)
+
+
+def _destroy(obj, what: str) -> None:
+    run_task(obj.Destroy_Task, f"remove {what}", what)
+
+
+def _delete_file(job: CreateJob, path: str, what: str) -> None:
+    """Delete ``[datastore] path``; a file already gone is fine (the VM's own removal may have taken it)."""
+    manager = job.session.content.fileManager
+    try:
+        run_task(lambda: manager.DeleteDatastoreFile_Task(name=f"[{job.datastore}] {path}",
+                                                          datacenter=job.resolved.datacenter), f"remove {what}", what)
+    except VicError as exc:
+        if getattr(exc, "fault", "") not in ("FileNotFound", "NotFound"):
+            raise
+
+
+def create_pool(job: CreateJob, ctx: RunContext) -> None:
+    if not job.resolved.create_pool:
+        job.pool = job.resolved.parent_pool
+        job.notes.append("DRS is disabled: the VCH goes in the cluster's own pool, without limits")
+        job.say(ctx, "DRS is disabled: no resource pool of its own, limits are not applied")
+    else:
+        compute = job.spec.compute
+        spec = vim.ResourceConfigSpec(
+            cpuAllocation=vm_spec.resource_allocation(compute.cpu.limit, compute.cpu.reservation, compute.cpu.shares),
+            memoryAllocation=vm_spec.resource_allocation(compute.memory.limit, compute.memory.reservation,
+                                                         compute.memory.shares))
+        with vsphere_call("create the resource pool", job.name):
+            job.pool = job.resolved.parent_pool.CreateResourcePool(name=job.name, spec=spec)
+        pool = job.pool
+        ctx.on_undo(f"resource pool {job.name}", lambda: _destroy(pool, f"resource pool {job.name}"))
+        job.say(ctx, f"Created resource pool {job.name}")
+    job.config = builder.with_pool(job.config, job.pool._moId)
+
+
+def create_folder(job: CreateJob, ctx: RunContext) -> None:
+    with vsphere_call("create the VM folder", job.name):
+        job.folder = job.resolved.vm_folder.CreateFolder(name=job.name)
+    folder = job.folder
+    ctx.on_undo(f"VM folder {job.name}", lambda: _destroy(folder, f"VM folder {job.name}"))
+    job.say(ctx, f"Created VM folder {job.name}")
+
+
+def create_vm(job: CreateJob, ctx: RunContext) -> None:
+    placement = job.resolved.placement
+    slots = builder.nic_slots(placement.networks)
+    nics = [(job.resolved.backings[ref], slot) for ref, slot in slots.items()]
+    spec = vm_spec.endpoint_vm_spec(
+        name=job.name, datastore=job.datastore, cpus=job.spec.endpoint.cpu.sockets,
+        memory_mb=job.spec.endpoint.memory, alternate_guest_name=builder.alternate_guest_name(job.isos.appliance),
+        nics=nics, extra_config=job.encoded())
+    folder = job.folder
+    job.vm = run_task(lambda: folder.CreateVM_Task(config=spec, pool=job.pool), "create the endpoint VM", job.name,
+                      cancel_event=job.cancel_event)
+    vm = job.vm
+    ctx.on_undo(f"endpoint VM {job.name}", lambda: _remove_vm(job, vm))
+    props = retrieve_objects(job.session.content, [vm], ["config.files.vmPathName", "config.hardware.device"])[vm]
+    vmx = props["config.files.vmPathName"]  # "[ds] dir/name.vmx": the folder may differ from the name
+    job.vm_dir = vmx.split("] ", 1)[-1].rsplit("/", 1)[0]
+    ide = next(d.key for d in props["config.hardware.device"] if isinstance(d, vim.vm.device.VirtualIDEController)
+               and len(d.device or []) < 2)
+    job.config = builder.with_vm_folder(job.config, job.vm_dir, job.isos.bootstrap)
+    iso = f"[{job.datastore}] {job.vm_dir}/{job.isos.appliance.datastore_name('appliance')}"
+    media = vm_spec.media_spec(ide, iso, f"[{job.datastore}] {job.vm_dir}/tether.debug", job.encoded())
+    run_task(lambda: vm.ReconfigVM_Task(spec=media), "configure the endpoint VM", job.name,
+             cancel_event=job.cancel_event)
+    job.say(ctx, f"Created endpoint VM {job.name} ({vm._moId}) in [{job.datastore}] {job.vm_dir}")
+
+
+def _remove_vm(job: CreateJob, vm: vim.VirtualMachine) -> None:
+    state = retrieve_objects(job.session.content, [vm], ["runtime.powerState"]).get(vm, {}).get("runtime.powerState")
+    if state == "poweredOn":
+        run_task(vm.PowerOffVM_Task, "power off the endpoint VM", job.name)
+    _destroy(vm, f"endpoint VM {job.name}")
+    # Destroying a VM removes its own files; what we put beside them (ISOs, logs) may stay: remove the folder.
+    if job.vm_dir:
+        _delete_file(job, job.vm_dir, f"folder [{job.datastore}] {job.vm_dir}")
+
+
+def upload_isos(job: CreateJob, ctx: RunContext) -> None:
+    for kind, info in (("appliance", job.isos.appliance), ("bootstrap", job.isos.bootstrap)):
+        path = f"{job.vm_dir}/{info.datastore_name(kind)}"
+        job.say(ctx, f"Uploading {os.path.basename(info.path)} to [{job.datastore}] {path}")
+        upload_file(job.session, job.datacenter, job.datastore, path, info.path, job.cancel_event)
+        ctx.on_undo(f"file [{job.datastore}] {path}", lambda p=path: _delete_file(job, p, f"[{job.datastore}] {p}"))
+
+
+def create_volume_stores(job: CreateJob, ctx: RunContext) -> None:
+    manager = job.session.content.fileManager
+    for label, url in job.config.volume_stores.items():
+        where = builder.volume_folder(url)
+        if where is None:
+            job.say(ctx, f"Volume store {label} is on NFS: the VCH mounts it itself")
+            continue
+        datastore, folder = where
+        parts = [p for p in folder.split("/") if p]
+        # One level at a time, so undo removes exactly the folders this run made and none that existed.
+        for depth in range(1, len(parts) + 1):
+            path = f"[{datastore}] {'/'.join(parts[:depth])}"
+            try:
+                with vsphere_call("create the volume store folder", path):
+                    manager.MakeDirectory(name=path, datacenter=job.resolved.datacenter,
+                                          createParentDirectories=False)
+            except VicError as exc:
+                if getattr(exc, "fault", "") == "FileAlreadyExists":
+                    continue
+                raise
+            ctx.on_undo(f"folder {path}", lambda p=path: _delete_path(job, p))
+        job.say(ctx, f"Volume store {label}: [{datastore}] {folder}")
+
+
+def _delete_path(job: CreateJob, path: str) -> None:
+    manager = job.session.content.fileManager
+    run_task(lambda: manager.DeleteDatastoreFile_Task(name=path, datacenter=job.resolved.datacenter),
+             f"remove {path}", path)
+
+
+def save_certificates(job: CreateJob, ctx: RunContext) -> None:
+    if job.certs.mode == "no-tls":
+        job.say(ctx, "TLS is off (--no-tls): no certificates")
+        return
+    if not job.cert_dir:
+        job.say(ctx, "Certificates generated; they are handed back with the result")
+        return
+    directory = Path(job.cert_dir).expanduser().resolve()
+    existed = directory.exists()
+    written = job.certs.write(directory, job.name)
+    job.cert_files = [str(p) for p in written]
+
+    def remove() -> None:
+        for path in written:
+            Path(path).unlink(missing_ok=True)
+        if not existed:
+            directory.rmdir()
+
+    ctx.on_undo(f"certificates in {directory}", remove)
+    job.say(ctx, f"Wrote the certificates to {directory}")
+
+
+def grant_permissions(job: CreateJob, ctx: RunContext) -> None:
+    # Granting the ops user's roles is issue 8's; until then say so rather than pretend.
+    job.notes.append("--ops-grant-perms is not implemented yet: grant the operations user's roles by hand")
+    job.say(ctx, "Skipped: granting operations-user permissions is not available yet")
+
+
+def create_vm_group(job: CreateJob, ctx: RunContext) -> None:
+    cluster = job.resolved.cluster
+    group = vim.cluster.VmGroup(name=job.name, vm=[job.vm])
+    add = vim.cluster.ConfigSpecEx(groupSpec=[vim.cluster.GroupSpec(operation="add", info=group)])
+    run_task(lambda: cluster.ReconfigureComputeResource_Task(spec=add, modify=True), "create the DRS VM group",
+             job.name)
+
+    def remove() -> None:
+        spec = vim.cluster.ConfigSpecEx(groupSpec=[vim.cluster.GroupSpec(operation="remove", removeKey=job.name)])
+        run_task(lambda: cluster.ReconfigureComputeResource_Task(spec=spec, modify=True),
+                 "remove the DRS VM group", job.name)
+
+    ctx.on_undo(f"DRS VM group {job.name}", remove)
+    job.say(ctx, f"Created DRS VM group {job.name}")
+
+
+def commit_id(job: CreateJob, ctx: RunContext) -> None:
+    job.config = builder.with_id(job.config, job.vm._moId)
+    spec = vm_spec.extra_config_spec({"guestinfo.vice./init/common/id": job.config.vch_id})
+    run_task(lambda: job.vm.ReconfigVM_Task(spec=spec), "record the VCH id", job.name, cancel_event=job.cancel_event)
+    job.say(ctx, f"VCH id {job.config.vch_id}")
+
+
+def power_on(job: CreateJob, ctx: RunContext) -> None:
+    vm = job.vm
+    run_task(vm.PowerOnVM_Task, "power on the endpoint VM", job.name, cancel_event=job.cancel_event)
+    ctx.on_undo(f"power state of {job.name}",
+                lambda: run_task(vm.PowerOffVM_Task, "power off the endpoint VM", job.name))
+    job.say(ctx, f"Powered on {job.name}")
+
+
+def wait_ready(job: CreateJob, ctx: RunContext) -> None:
+    ip, info = wait_for_vch(job.session, job.vm, job.certs, job.timeout, job.cancel_event,
+                            say=lambda m: job.say(ctx, m))
+    job.client_ip, job.docker_info = str(ip), info
+    job.say(ctx, f"Docker API is up on {ip} ({info.get('Name', job.name)})")
+
+
+def write_log(job: CreateJob, ctx: RunContext) -> None:
+    """Best effort, as VIC: a VCH that is up is not torn down because its log could not be written."""
+    stamp = time.strftime("%Y-%m-%dT%H-%M-%S")
+    path = f"{job.vm_dir}/vic-machine_{stamp}_create_{job.vm._moId}.log"
+    try:
+        upload_bytes(job.session, job.datacenter, job.datastore, path, ("\n".join(job.log_lines) + "\n").encode())
+    except VicError as exc:
+        job.notes.append(f"The create log could not be written: {exc}")
+        ctx.say(f"Could not write the create log ({fault_name(exc)})")
+        return
+    job.log_path = f"[{job.datastore}] {path}"
+    ctx.say(f"Wrote the create log to {job.log_path}")

@@ -1,0 +1,202 @@
+"""Delete a VCH: its containers, endpoint VM, datastore files, VM folder, resource pool and DRS VM group.
+
+Deleting cannot be undone, so nothing is rolled back: every object removed is reported, and on failure the
+error lists exactly what is left. Volume stores are kept unless asked (they hold users' data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyVmomi import vim
+
+from vic_machine.errors import Conflict, OperationFailed, VicError
+from vic_machine.extraconfig import is_container
+from vic_machine.operations.ls import VchSummary
+from vic_machine.operations.plan import Plan, RunContext, Sink, Step
+from vic_machine.operations.vch_config_builder import volume_folder
+from vic_machine.vsphere.collector import retrieve, retrieve_objects
+from vic_machine.vsphere.session import Session
+from vic_machine.vsphere.tasks import run_task
+
+
+class DeleteFailed(VicError):
+    """A delete stopped part way: ``removed`` says what is gone, ``left`` what remains to remove by hand."""
+
+    code = "delete_failed"
+
+    def __init__(self, step: str, cause: BaseException, removed: list[str], left: list[str]) -> None:
+        self.step, self.cause, self.removed, self.left = step, cause, removed, left
+        text = f"Step '{step}' failed: {cause}"
+        if removed:
+            text += f". Removed: {', '.join(removed)}"
+        if left:
+            text += f". Left, remove by hand: {', '.join(left)}"
+        super().__init__(text)
+
+
+@dataclass
+class DeleteResult:
+    name: str
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "removed": self.removed, "kept": self.kept}
+
+
+@dataclass
+class _Targets:
+    """What the VCH consists of, read before anything is removed."""
+
+    containers: dict[vim.VirtualMachine, dict]
+    datastore: str
+    vm_dir: str
+    folder: vim.Folder | None
+    pool: vim.ResourcePool | None
+    cluster: vim.ClusterComputeResource | None
+    group: str
+    volumes: list[str]
+
+
+def _read(session: Session, vch: VchSummary) -> _Targets:
+    vm = vch.vm
+    props = retrieve_objects(session.content, [vm], ["resourcePool", "parent", "config.files.vmPathName",
+                                                     "runtime.host"])[vm]
+    pool = props.get("resourcePool")
+    pool_props = retrieve_objects(session.content, [pool], ["name", "parent", "owner"])[pool] if pool else {}
+    own_pool = pool is not None and pool_props.get("name") == vch.name and isinstance(
+        pool_props.get("parent"), vim.ResourcePool)
+    containers: dict = {}
+    if own_pool:
+        found = retrieve(session.content, pool, {vim.VirtualMachine: ["name", "runtime.powerState",
+                                                                      "config.extraConfig"]})
+        containers = {c: p for c, p in found.items() if c != vm and is_container(p.get("config.extraConfig") or [])}
+    folder = props.get("parent")
+    folder_props = retrieve_objects(session.content, [folder], ["name", "parent"])[folder] if folder else {}
+    own_folder = folder_props.get("name") == vch.name and isinstance(folder_props.get("parent"), vim.Folder)
+    vmx = props.get("config.files.vmPathName", "")
+    datastore = vmx[1:].split("]", 1)[0] if vmx.startswith("[") else vch.config.image_datastore
+    vm_dir = vmx.split("] ", 1)[-1].rsplit("/", 1)[0] if "] " in vmx else ""
+    owner = pool_props.get("owner")
+    config = vch.config
+    group = config.container.vm_group_name if config.container.use_vm_group else ""
+    volumes = [f"[{w[0]}] {w[1]}" for w in map(volume_folder, config.volume_stores.values()) if w and w[1]]
+    return _Targets(containers=containers, datastore=datastore, vm_dir=vm_dir,
+                    folder=folder if own_folder else None, pool=pool if own_pool else None,
+                    cluster=owner if isinstance(owner, vim.ClusterComputeResource) else None, group=group,
+                    volumes=volumes)
+
+
+def _power_off(vm: vim.VirtualMachine, state: str, what: str) -> None:
+    if state == "poweredOn":
+        run_task(vm.PowerOffVM_Task, f"power off {what}", what)
+
+
+def _delete_path(session: Session, datacenter, path: str) -> bool:
+    """Remove ``path``; False when it was already gone."""
+    manager = session.content.fileManager
+    try:
+        run_task(lambda: manager.DeleteDatastoreFile_Task(name=path, datacenter=datacenter), f"remove {path}", path)
+    except VicError as exc:
+        if getattr(exc, "fault", "") in ("FileNotFound", "NotFound"):
+            return False
+        raise
+    return True
+
+
+def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete_volumes: bool = False,
+               sink: Sink | None = None) -> DeleteResult:
+    """Delete ``vch`` (from ``find_vch``).
+
+    :raise Conflict: containers are powered on and ``force`` is false (nothing was removed).
+    :raise DeleteFailed: a removal failed; ``removed``/``left`` say where it stopped.
+    """
+    t = _read(session, vch)
+    running = sorted(p["name"] for p in t.containers.values() if p.get("runtime.powerState") == "poweredOn")
+    if running and not force:
+        raise Conflict(f"VCH {vch.name} has {len(running)} powered-on container(s): {', '.join(running)}",
+                       remedy="Stop them first, or use --force to power them off and delete them")
+    dc = _datacenter_of(session, vch)
+    result = DeleteResult(vch.name)
+    pending: list[str] = [f"container VM {p['name']}" for p in t.containers.values()]
+    pending += [f"endpoint VM {vch.name}"]
+    if t.vm_dir:
+        pending.append(f"folder [{t.datastore}] {t.vm_dir}")
+    if delete_volumes:
+        pending += [f"volume store {v}" for v in t.volumes]
+    else:
+        result.kept += [f"volume store {v}" for v in t.volumes]
+    if t.group and t.cluster is not None:
+        pending.append(f"DRS VM group {t.group}")
+    if t.folder is not None:
+        pending.append(f"VM folder {vch.name}")
+    if t.pool is not None:
+        pending.append(f"resource pool {vch.name}")
+
+    def done(what: str, ctx: RunContext) -> None:
+        result.removed.append(what)
+        pending.remove(what)
+        ctx.say(f"Removed {what}")
+
+    def containers(ctx: RunContext) -> None:
+        for c, p in t.containers.items():
+            what = f"container VM {p['name']}"
+            _power_off(c, p.get("runtime.powerState", ""), what)
+            run_task(c.Destroy_Task, f"remove {what}", what)
+            done(what, ctx)
+
+    def endpoint(ctx: RunContext) -> None:
+        what = f"endpoint VM {vch.name}"
+        _power_off(vch.vm, vch.power_state, what)
+        run_task(vch.vm.Destroy_Task, f"remove {what}", what)
+        done(what, ctx)
+
+    def files(ctx: RunContext) -> None:
+        what = f"folder [{t.datastore}] {t.vm_dir}"
+        _delete_path(session, dc, f"[{t.datastore}] {t.vm_dir}")
+        done(what, ctx)
+
+    def volumes(ctx: RunContext) -> None:
+        for path in t.volumes:
+            _delete_path(session, dc, path)
+            done(f"volume store {path}", ctx)
+
+    def group(ctx: RunContext) -> None:
+        spec = vim.cluster.ConfigSpecEx(groupSpec=[vim.cluster.GroupSpec(operation="remove", removeKey=t.group)])
+        run_task(lambda: t.cluster.ReconfigureComputeResource_Task(spec=spec, modify=True),
+                 "remove the DRS VM group", t.group)
+        done(f"DRS VM group {t.group}", ctx)
+
+    def folder(ctx: RunContext) -> None:
+        run_task(t.folder.Destroy_Task, "remove the VM folder", vch.name)
+        done(f"VM folder {vch.name}", ctx)
+
+    def pool(ctx: RunContext) -> None:
+        run_task(t.pool.Destroy_Task, "remove the resource pool", vch.name)
+        done(f"resource pool {vch.name}", ctx)
+
+    plan_steps = [Step("Remove containers", containers)] if t.containers else []
+    plan_steps.append(Step("Remove endpoint VM", endpoint))
+    if t.vm_dir:
+        plan_steps.append(Step("Remove datastore files", files))
+    if delete_volumes and t.volumes:
+        plan_steps.append(Step("Remove volume stores", volumes))
+    if t.group and t.cluster is not None:
+        plan_steps.append(Step("Remove DRS VM group", group))
+    if t.folder is not None:
+        plan_steps.append(Step("Remove VM folder", folder))
+    if t.pool is not None:
+        plan_steps.append(Step("Remove resource pool", pool))
+    try:
+        Plan(f"Delete VCH {vch.name}", plan_steps).execute(RunContext(), sink)
+    except OperationFailed as exc:
+        raise DeleteFailed(exc.step, exc.cause, result.removed, pending) from exc
+    return result
+
+
+def _datacenter_of(session: Session, vch: VchSummary) -> vim.Datacenter:
+    obj = vch.vm
+    while obj is not None and not isinstance(obj, vim.Datacenter):
+        obj = retrieve_objects(session.content, [obj], ["parent"]).get(obj, {}).get("parent")
+    return obj
