@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import atexit
+import os
 
 from flask import Flask
 from flask_smorest import Api
 
 from plugin_server import __version__
-from plugin_server.api import about, inventory, operations, target, ui, validate, version, wizard
+from plugin_server.api import about, inventory, operations, target, ui, validate, vch, version, wizard
 from plugin_server.config import DEFAULTS
 from plugin_server.errors import register_error_handlers
 from plugin_server.operations import Operations
@@ -34,12 +35,15 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.config.update(config or {})
+    # Without a key derived from the server's TLS key (vic-plugin serve), bundles last as long as this process.
+    app.config.setdefault("BUNDLE_KEY", None)
+    app.config["BUNDLE_KEY"] = app.config["BUNDLE_KEY"] or os.urandom(32)
     sessions = SessionCache(app.config["SESSION_TTL"])
     app.extensions["vic_sessions"] = sessions
     app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"])
     atexit.register(sessions.close)
     api = VicApi(app)
-    for module in (version, about, wizard, inventory, validate, operations, target, ui):
+    for module in (version, about, wizard, inventory, validate, vch, operations, target, ui):
         api.register_blueprint(module.blp)
     # After Api(app), which installs its own handlers: ours give every error the same JSON shape.
     register_error_handlers(app)

@@ -59,7 +59,7 @@ def user_session(target: Target) -> Session:
     """The caller's session on ``target`` (cached), or 401 when the request carries no credentials."""
     cache = current_app.extensions["vic_sessions"]
     token = request.headers.get("vmware-api-session-id") or request.args.get("vmware-api-session-id")
-    where = f"{target.host}:{target.port}:{target.thumbprint}"
+    where = f"{target.host}:{target.port}:{target.thumbprint}:{target.datacenter}"
     if token:
         return cache.get_or_create(cache.key("token", where, token),
                                    lambda: connect(target, clone_ticket=_clone_ticket_for(token, target)))

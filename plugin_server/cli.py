@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from plugin_server.app import create_app
+from plugin_server.bundle_store import derive_key
 from plugin_server.cli_registration import register, status, unregister
 from plugin_server.serve import PluginServer
 from plugin_server.tls import certificate_thumbprint, ensure_certificate
@@ -49,6 +50,7 @@ def serve(bind, cert, key, state_dir, workers, threads, vcenters, clone_ticket_u
         config["ISO_DIR"] = iso_dir
     if not cert:
         cert, key = (str(p) for p in ensure_certificate(state_dir))
+    config["BUNDLE_KEY"] = derive_key(Path(key).read_bytes())
     click.echo(f"Serving https://{bind}/container/hello")
     click.echo(f"Certificate SHA-256 thumbprint: {certificate_thumbprint(Path(cert))}", err=False)
     PluginServer(create_app(config), bind, cert, key, workers=workers, threads=threads).run()

@@ -60,11 +60,12 @@ def retrieve_objects(
     objects: list[vim.ManagedObject],
     paths: list[str],
 ) -> dict[vim.ManagedObject, dict[str, object]]:
-    """Read ``paths`` of a known list of objects (all of one type) in one call."""
+    """Read ``paths`` of a known list of objects in one call."""
     if not objects:
         return {}
     with vsphere_call("read the inventory"):
         obj_specs = [vmodl.query.PropertyCollector.ObjectSpec(obj=o, skip=False) for o in objects]
-        prop_spec = vmodl.query.PropertyCollector.PropertySpec(type=type(objects[0]), pathSet=paths, all=False)
-        spec = vmodl.query.PropertyCollector.FilterSpec(objectSet=obj_specs, propSet=[prop_spec])
+        prop_specs = [vmodl.query.PropertyCollector.PropertySpec(type=t, pathSet=paths, all=False)
+                      for t in {type(o) for o in objects}]
+        spec = vmodl.query.PropertyCollector.FilterSpec(objectSet=obj_specs, propSet=prop_specs)
         return {o.obj: {p.name: p.val for p in o.propSet or []} for o in _pages(content.propertyCollector, spec)}
