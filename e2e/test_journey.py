@@ -46,6 +46,8 @@ def test_create_list_card_bundle_delete(page: Page, fresh_name):
     dialog.locator("#delete-volumes").check()
     dialog.locator("#confirm-delete").click()
     expect(dialog.locator(".alert-success")).to_contain_text("deleted", timeout=120000)
+    expect(dialog.locator(".vic-steps li.failed")).to_have_count(0)
+    dialog.get_by_role("button", name="Close").click()
     page.click("#nav-plugin")
     home = page.frame_locator("#global-view")
     home.locator("#tab-vchs").click()

@@ -25,6 +25,7 @@ export async function render(root) {
   const stopAll = h("input", { type: "checkbox", id: "delete-running", class: "clr-checkbox" });
   const confirm = h("button", { type: "submit", class: "btn btn-danger", id: "confirm-delete" }, "Delete");
   const result = h("div", { "aria-live": "polite" });
+  const buttons = h("div", { class: "vic-buttons" }, closeButton("Cancel"), confirm);
   const form = h("form", { class: "vic-delete", onsubmit: (e) => { e.preventDefault(); run(); } },
     h("p", {}, `Delete virtual container host ${vch.name} and its endpoint VM?`),
     h("p", {}, containers.length
@@ -33,7 +34,7 @@ export async function render(root) {
       h("label", { for: "delete-running" }, `Also power off and delete the ${running} running container(s)`)) : null,
     h("div", { class: "clr-checkbox-wrapper" }, volumes,
       h("label", { for: "delete-volumes" }, "Delete volume stores (persistent and anonymous volumes)")),
-    h("div", { class: "vic-buttons" }, closeButton("Cancel"), confirm), result);
+    buttons, result);
   root.append(form);
   confirm.focus();
 
@@ -48,7 +49,11 @@ export async function render(root) {
     try {
       const op = await del(path, { containers: stopAll.checked ? "all" : "off", volume_stores: volumes.checked ? "all" : "none" });
       const end = await progress.follow(op.id);
-      if (end.state === "success") result.append(alertBox("success", `${vch.name} was deleted.`), closeButton("Close", { deleted: true }));
+      if (end.state === "success") {
+        buttons.replaceChildren(closeButton("Close", { deleted: true }));
+        result.append(alertBox("success", `${vch.name} was deleted.`));
+        buttons.firstChild.focus();
+      }
       else confirm.disabled = false;
     } catch (error) {
       result.append(alertBox("danger", error.message));

@@ -13,7 +13,8 @@ import sys
 import threading
 
 from sim.client import start_client
-from sim.client.vcenter import login, register_extension
+from plugin_server.registration import register
+from sim.client.vcenter import login
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--plugin-url needs --plugin-thumbprint")
         session = login(host, port, thumbprint, state["username"], state["password"])
         try:
-            register_extension(session, args.plugin_url, args.plugin_thumbprint)
+            register(session, args.plugin_url, args.plugin_thumbprint, force=True)
         finally:
             session.logout()
     client = start_client(host, port, thumbprint, listen=args.listen, default_user=state["username"])

@@ -1,4 +1,5 @@
-"""Everything the views need, on this machine: simulator, plug-in server (HTTPS, registered), stand-in.
+"""Everything the views need, on this machine: simulator, appliance stand-in, plug-in server (HTTPS, registered),
+and the vSphere Client stand-in.
 
 For ``make run``, the browser tests, ``tools/screenshots.py`` and ``bench/ui.py``. The plug-in server runs
 in-process on werkzeug's threaded server with a fresh self-signed certificate (production uses gunicorn).
@@ -20,7 +21,10 @@ from werkzeug.serving import make_server
 from plugin_server.app import create_app
 from plugin_server.tls import certificate_thumbprint, ensure_certificate
 from sim.client import RunningClient, start_client
-from sim.client.vcenter import login, register_extension
+from plugin_server.registration import register
+from sim.appliance import ApplianceStandIn
+from sim.client.vcenter import login
+from sim.isos import ensure_isos
 from sim.runner import Simulator
 
 
@@ -49,7 +53,8 @@ def start_plugin_server(sim: Simulator, state_dir: Path, **config: Any) -> tuple
     """Serve the plug-in server over HTTPS for ``sim``; returns (plugin.json URL, thumbprint, stop)."""
     cert, key = ensure_certificate(state_dir, "127.0.0.1")
     settings = {"VCENTER_THUMBPRINTS": {f"{sim.host}:{sim.port}": sim.thumbprint_sha256},
-                "CLONE_TICKET_URL": "https://{target}/api/ui/vcenter/session/clone-ticket"}
+                "CLONE_TICKET_URL": "https://{target}/api/ui/vcenter/session/clone-ticket",
+                "ISO_DIR": str(ensure_isos(state_dir / "isos")[0].parent)}
     settings.update(config)
     app = create_app(settings)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -74,11 +79,13 @@ def start_stack(sim: Simulator | None = None, **config: Any) -> Stack:
         stops.append(sim.stop)
     state_dir = Path(tempfile.mkdtemp(prefix="vic-plugin-"))
     stops.append(lambda: shutil.rmtree(state_dir, ignore_errors=True))
+    appliance = ApplianceStandIn.for_simulator(sim, boot_delay=0.3).start()
+    stops.append(appliance.stop)
     url, thumbprint, stop_server = start_plugin_server(sim, state_dir, **config)
     stops.append(stop_server)
     admin = login(sim.host, sim.port, sim.thumbprint_sha256, sim.username, sim.password)
     try:
-        register_extension(admin, url, thumbprint)
+        register(admin, url, thumbprint, force=True)
     finally:
         admin.logout()
     client = start_client(sim.host, sim.port, sim.thumbprint_sha256, default_user=sim.username)

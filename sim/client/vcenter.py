@@ -137,22 +137,3 @@ def find_registration(session: Session, key: str) -> Registration | None:
         return None
     return Registration(key=key, version=extension.version or "", label=extension.description.label,
                         manifest_url=client.url, thumbprint=server.serverThumbprint or "")
-
-
-def register_extension(session: Session, manifest_url: str, thumbprint: str, version: str = "0.1.0",
-                       key: str = "com.vmware.vic") -> None:
-    """Register (or replace) the remote plug-in as the SDK's tool does; for tests and ``make run``."""
-    description = vim.Description(label="vSphere Integrated Containers", summary="Virtual container hosts")
-    extension = vim.Extension(
-        key=key, version=version, company="vic-plugin", description=description,
-        lastHeartbeatTime=datetime.now(timezone.utc),
-        client=[vim.ExtensionClientInfo(type="vsphere-client-remote", url=manifest_url, version=version,
-                                        company="vic-plugin", description=description)],
-        server=[vim.ExtensionServerInfo(type="MANIFEST_SERVER", url=manifest_url, serverThumbprint=thumbprint,
-                                        company="vic-plugin", description=description,
-                                        adminEmail=["noreply@example.com"])],
-    )
-    manager = session.content.extensionManager
-    if manager.FindExtension(extensionKey=key) is not None:
-        manager.UnregisterExtension(extensionKey=key)
-    manager.RegisterExtension(extension=extension)

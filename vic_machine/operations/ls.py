@@ -97,9 +97,8 @@ def list_vchs(session: Session, datacenter: str = "", compute_resource: str = ""
 
     :param iso: the appliance ISO to compare versions with; upgrade status "Unknown" without one.
     """
-    dc_name = datacenter or session.target.datacenter
-    dc = find_datacenter(session, dc_name)
-    dc_name = dc_name or retrieve_objects(session.content, [dc], ["name"])[dc]["name"]
+    dc = find_datacenter(session, datacenter or session.target.datacenter)
+    dc_name = retrieve_objects(session.content, [dc], ["name"])[dc]["name"]
     objs = retrieve(session.content, dc, _PROPS)
     vms = {o: p for o, p in objs.items() if isinstance(o, vim.VirtualMachine)
            and str(p.get("config.alternateGuestName", "")).startswith(VCH_GUEST_PREFIX)}

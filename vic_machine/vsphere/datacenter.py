@@ -16,7 +16,7 @@ def list_datacenters(session: Session) -> dict[str, vim.Datacenter]:
 
 
 def find_datacenter(session: Session, name: str = "") -> vim.Datacenter:
-    """The named datacenter, or the only one when no name is given.
+    """The datacenter named (or given by managed object id), or the only one when none is given.
 
     :raise NotFound: no datacenter of that name (the message lists those that exist).
     :raise TargetError: several datacenters and none named.
@@ -24,6 +24,9 @@ def find_datacenter(session: Session, name: str = "") -> vim.Datacenter:
     datacenters = list_datacenters(session)
     names = ", ".join(sorted(datacenters)) or "none"
     if name:
+        by_id = {dc._moId: dc for dc in datacenters.values()}
+        if name in by_id and name not in datacenters:
+            return by_id[name]
         if name not in datacenters:
             raise NotFound(f"Datacenter {name!r} not found",
                            remedy=f"Datacenters on {session.target.host}: {names}")
