@@ -165,10 +165,6 @@ def _containers(target: str, vch_id: str | None = None, datacenter: str = ""):
     return {"containers": [c.to_dict() for c in list_containers(call.session, vchs)]}
 
 
-def _not_yet(what: str):
-    raise ApiError(501, f"{what} is not available in this version of the plug-in server yet", code="not_implemented")
-
-
 def _routes(prefix: str, name: str) -> None:
     """The same views with and without ``/datacenter/<datacenter>`` in the path."""
 
@@ -196,20 +192,6 @@ def _routes(prefix: str, name: str) -> None:
             """Delete a VCH; body ``{"containers": "off|all", "volume_stores": "none|all"}``; answers 202."""
             return _delete(target, vch_id, datacenter)
 
-        @blp.response(200)
-        def put(self, target, vch_id, datacenter=""):
-            """Reconfigure a VCH (not yet available: 501)."""
-            return _not_yet("Reconfiguring a VCH")
-
-        @blp.response(200)
-        def patch(self, target, vch_id, datacenter=""):
-            """Reconfigure part of a VCH (not yet available: 501)."""
-            return _not_yet("Reconfiguring a VCH")
-
-        @blp.response(200)
-        def post(self, target, vch_id, datacenter=""):
-            """``?action=upgrade|debug`` (not yet available: 501)."""
-            return _not_yet(f"The action {request.args.get('action', '')!r}".replace(" ''", ""))
 
     @blp.route(f"{prefix}/vch/<vch_id>/certificate", endpoint=f"{name}VchCertificate")
     class Certificate(MethodView):
