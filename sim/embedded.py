@@ -1,4 +1,5 @@
-"""``make run``: the embedded vCenter simulator, the plug-in server against it, and the URLs to open.
+"""``make run``: the embedded vCenter simulator with its appliance stand-in, the plug-in server (gunicorn, HTTPS,
+registered as the vCenter extension), and the vSphere Client stand-in hosting the plug-in's views.
 
 Everything here is a simulation for development and demonstration; point the front ends at a real vCenter for real
 work (see README.md).
@@ -16,6 +17,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from plugin_server.registration import register
+from plugin_server.tls import certificate_thumbprint
+from sim.appliance import ApplianceStandIn
+from sim.client import start_client
+from sim.client.vcenter import login
 from sim.isos import ensure_isos
 from sim.runner import Simulator
 
@@ -49,27 +55,47 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
     raise RuntimeError(f"the plug-in server did not answer at {url}")
 
 
-def main() -> int:
-    isos = ensure_isos(BUILD / "isos")
-    sim = Simulator.start(cluster=2, host=3, standalone_host=1, vm=2, pg=3, ds=2)
-    port = _free_port(int(os.environ.get("VIC_PLUGIN_PORT", "8443")))
-    log = open(BUILD / "plugin-server.log", "w")  # noqa: SIM115 - lives as long as the server
-    server = subprocess.Popen(
+def _serve(sim: Simulator, port: int, isos: Path, log) -> subprocess.Popen:
+    return subprocess.Popen(
         [str(VENV_BIN / "vic-plugin"), "serve", "--bind", f"127.0.0.1:{port}", "--state-dir",
          str(BUILD / "plugin-state"), "--vcenter", f"{sim.host}:{sim.port}={sim.thumbprint_sha256}",
-         "--iso-dir", str(isos[0].parent)],
+         "--iso-dir", str(isos)],
         stdout=log, stderr=subprocess.STDOUT)
+
+
+def _register(sim: Simulator, manifest_url: str) -> None:
+    admin = login(sim.host, sim.port, sim.thumbprint_sha256, sim.username, sim.password)
+    try:
+        register(admin, manifest_url, certificate_thumbprint(BUILD / "plugin-state" / "server-cert.pem"), force=True)
+    finally:
+        admin.logout()
+
+
+def main() -> int:
+    isos = ensure_isos(BUILD / "isos")[0].parent
+    sim = Simulator.start(cluster=2, host=3, standalone_host=1, vm=2, pg=3, ds=2)
+    appliance = ApplianceStandIn.for_simulator(sim).start()
+    port = _free_port(int(os.environ.get("VIC_PLUGIN_PORT", "8443")))
+    log = open(BUILD / "plugin-server.log", "w")  # noqa: SIM115 - lives as long as the server
+    server = _serve(sim, port, isos, log)
+    client = None
     try:
         _wait_for(f"https://127.0.0.1:{port}/container/hello", server)
+        manifest = f"https://127.0.0.1:{port}/plugin.json"
+        _register(sim, manifest)
+        client = start_client(sim.host, sim.port, sim.thumbprint_sha256, default_user=sim.username,
+                              listen=f"127.0.0.1:{_free_port(int(os.environ.get('VIC_CLIENT_PORT', '8080')))}")
         target = f"https://{sim.host}:{sim.port}"
         print(f"""
-Embedded vCenter (simulator): {target}   user {sim.username!r}  password {sim.password!r}
-  thumbprint (SHA-256): {sim.thumbprint_sha256}
-Plug-in server:               https://127.0.0.1:{port}/container/hello   (log: {BUILD / 'plugin-server.log'})
-  API reference:              https://127.0.0.1:{port}/container/openapi.json
+Open the vSphere Client stand-in: {client.url}
+  log in as {sim.username!r} with password {sim.password!r}, then open "vSphere Integrated Containers".
 
-Try:  .venv/bin/vic-machine inventory --target {target} --user {sim.username} --password {sim.password} \\
-          --thumbprint {sim.thumbprint_sha256}
+Embedded vCenter (simulator): {target}   thumbprint (SHA-256) {sim.thumbprint_sha256}
+Plug-in server (gunicorn):    https://127.0.0.1:{port}/container/hello   manifest {manifest}
+                              log {BUILD / 'plugin-server.log'}
+Terminal UI:   .venv/bin/vic-tui --target {target} --user {sim.username} --thumbprint {sim.thumbprint_sha256}
+vic-machine:   .venv/bin/vic-machine ls --target {target} --user {sim.username} --password {sim.password} \\
+                   --thumbprint {sim.thumbprint_sha256}
 
 Ctrl-C stops everything.""", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -80,15 +106,18 @@ Ctrl-C stops everything.""", flush=True)
     except (KeyboardInterrupt, SystemExit):
         print("\nStopping…")
         return 0
-    except RuntimeError as exc:
+    except Exception as exc:  # noqa: BLE001 - say what failed, then stop everything
         print(f"Error: {exc}; see {BUILD / 'plugin-server.log'}", file=sys.stderr)
         return 1
     finally:
+        if client is not None:
+            client.stop()
         server.terminate()
         try:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
+        appliance.stop()
         sim.stop()
 
 
