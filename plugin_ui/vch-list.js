@@ -13,6 +13,11 @@ function dockerEndpoint(vch) {
   return vch.docker_host ? `DOCKER_HOST=${vch.docker_host}` : "-";
 }
 
+// A VCH still marked as being created: a create in progress, or one a crashed server left behind.
+function status(vch) {
+  return vch.creating ? "Being created (if no creation is running, Delete cleans it up)" : vch.power_state;
+}
+
 function portal(vch) {
   if (vch.admin_portal) return h("a", { href: vch.admin_portal, target: "_blank", rel: "noopener" }, vch.admin_portal);
   return vch.power_state === "poweredOn" ? "Waiting for an address… (refresh)" : "-";
@@ -39,7 +44,7 @@ export async function render(root) {
     holder.replaceChildren(dataGrid([
       { key: "name", label: "Name", cell: (v) => h("a", { href: "#", class: "vic-vm-link",
         onclick: (e) => { e.preventDefault(); window.htmlClientSdk.app.navigateTo({ objectId: vmId(target, v) }); } }, v.name) },
-      { key: "power_state", label: "Status" },
+      { key: "power_state", label: "Status", value: status },
       { key: "docker_host", label: "Docker API endpoint", value: dockerEndpoint },
       { key: "admin_portal", label: "VCH admin portal", cell: portal },
       { key: "version", label: "Version" },

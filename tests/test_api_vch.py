@@ -181,3 +181,27 @@ def test_read_only_user_can_list_but_not_create(env, app):
     r = client.post(f"{target_path(sim)}/vch", json=_body("api-viewer"), headers=viewer)
     assert r.status_code == 403
     assert "Resource.CreatePool" in r.json["message"] and "viewer" in r.json["message"]
+
+
+def test_vch_left_creating_by_a_crashed_server_is_listed_and_cleaned_up(env, app):
+    sim, session = env
+    from pyVmomi import vim
+
+    from vic_machine.vsphere.tasks import wait_for_task
+
+    client = app.test_client()
+    auth = basic(sim.username, sim.password)
+    before = inventory_state(session)
+    r = client.post(f"{target_path(sim)}/vch", json=_body("api-orphan", "no-tls"), headers=auth)
+    vch_id = _events(client, r.json["id"], auth)[-1][1]["result"]["id"]
+    vm = vim.VirtualMachine(vch_id, session.stub)
+    # What a server crashing mid-create leaves: the endpoint VM still marked CreatingVCH.
+    spec = vim.vm.ConfigSpec(extraConfig=[vim.option.OptionValue(key="guestinfo.vice./init/common/id",
+                                                                 value="CreatingVCH")])
+    wait_for_task(vm.ReconfigVM_Task(spec=spec), "mark the VCH as being created")
+    listed = next(v for v in client.get(f"{target_path(sim)}/vch", headers=auth).json["vchs"] if v["id"] == vch_id)
+    assert listed["creating"] is True
+    r = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"containers": "all", "volume_stores": "all"},
+                      headers=auth)
+    assert _events(client, r.json["id"], auth)[-1][1]["state"] == "success"
+    assert inventory_state(session) == before
