@@ -2,7 +2,7 @@
 // so thousands of objects stay responsive. Objects already holding a VCH cannot be chosen.
 import { h, uid } from "../dom.js";
 
-function mib(n) { return n === undefined ? "" : `${n} MB`; }
+function mib(n) { return n === undefined ? "" : `${n} MiB`; }
 
 function describe(node) {
   const cap = node.capacity || {};
