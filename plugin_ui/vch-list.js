@@ -14,7 +14,7 @@ function dockerEndpoint(vch) {
 }
 
 // A VCH still marked as being created: a create in progress, or one a crashed server left behind.
-function status(vch) {
+function statusText(vch) {
   return vch.creating ? "Being created (if no creation is running, Delete cleans it up)" : vch.power_state;
 }
 
@@ -44,7 +44,7 @@ export async function render(root) {
     holder.replaceChildren(dataGrid([
       { key: "name", label: "Name", cell: (v) => h("a", { href: "#", class: "vic-vm-link",
         onclick: (e) => { e.preventDefault(); window.htmlClientSdk.app.navigateTo({ objectId: vmId(target, v) }); } }, v.name) },
-      { key: "power_state", label: "Status", value: status },
+      { key: "power_state", label: "Status", value: statusText },
       { key: "docker_host", label: "Docker API endpoint", value: dockerEndpoint },
       { key: "admin_portal", label: "VCH admin portal", cell: portal },
       { key: "version", label: "Version" },

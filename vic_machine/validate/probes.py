@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import ssl
 import urllib.error
 import urllib.request
@@ -37,7 +38,7 @@ def _answers_as_registry(url: str, timeout: float) -> bool:
             return _is_registry(response.status, response.headers)
     except urllib.error.HTTPError as exc:
         return _is_registry(exc.code, exc.headers)
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):
         return False
 
 

@@ -1,0 +1,73 @@
+"""Helpers for driving the TUI with Textual's pilot against the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim.runner import Simulator
+from vic_machine.target import Target, parse_target
+
+from tui.app import VicTui
+from tui.backend import Backend
+from tui.known_hosts import KnownHosts
+from tui.widgets.field_row import FieldRow
+
+
+def sim_target(sim: Simulator, thumbprint: str | None = None) -> Target:
+    return parse_target(f"https://{sim.host}:{sim.port}", user=sim.username, password=sim.password,
+                        thumbprint=sim.thumbprint_sha256 if thumbprint is None else thumbprint, env={})
+
+
+def make_app(target: Target, config: Path, isos: tuple[Path, Path], *, backend_class: type = Backend,
+             auto: bool = True) -> VicTui:
+    """The app as ``vic-tui`` builds it, its known hosts and certificates under ``config``."""
+    return VicTui(target, auto_connect=auto, known_hosts=KnownHosts(config / "known_hosts"),
+                  open_backend=lambda t: backend_class.connect(t, isos=isos, cert_root=config / "certs"))
+
+
+async def until(pilot: Any, condition: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
+    """Let the app run until ``condition()`` is true; fail with ``what`` (and the screen) after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            # Let what the change queued (mount callbacks, watchers) run before the test acts or leaves.
+            await pilot.pause()
+            return value
+        await pilot.pause(0.05)
+    shown = [f"{row.path}: {row.query_one('.field-message').render()}"
+             for row in pilot.app.screen.query(FieldRow).results() if row.has_error]
+    raise AssertionError(f"timed out waiting for {what or condition} on {pilot.app.screen!r}; errors shown: {shown}")
+
+
+def editor(app: VicTui, path: str) -> Any:
+    """The editor widget of the field at ``path`` on the current screen."""
+    rows = [row for row in app.screen.query(FieldRow).results() if row.path == path]
+    assert rows, f"no field {path} on {app.screen!r}"
+    return rows[0].editor
+
+
+def messages(app: VicTui, path: str) -> str:
+    """What is shown beside the field at ``path`` (errors and warnings)."""
+    row = next(row for row in app.screen.query(FieldRow).results() if row.path == path)
+    return str(row.query_one(".field-message").render())
+
+
+async def idle(pilot: Any) -> None:
+    await pilot.pause()
+    await asyncio.sleep(0)
+
+
+def async_test(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an async test in its own event loop (no pytest async plugin needed); fixtures pass through."""
+    import functools
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return asyncio.run(fn(*args, **kwargs))
+
+    return run

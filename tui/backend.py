@@ -1,0 +1,196 @@
+"""The TUI's one door to the core: every call a screen makes to vCenter goes through here.
+
+Each method blocks (pyvmomi); screens call them from thread workers. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vic_machine.errors import VicError
+from vic_machine.inventory import Inventory, take_snapshot
+from vic_machine.iso import CheckedIsos, IsoInfo, check_isos
+from vic_machine.operations.logs import read_create_log
+from vic_machine.operations.plan import ProgressEvent, Sink
+from vic_machine.spec import check
+from vic_machine.spec.model import DEFAULT_TIMEOUT_SECONDS, VchSpec
+from vic_machine.target import Target
+from vic_machine.validate import Finding, validate
+from vic_machine.vsphere.session import Session, connect
+
+from tui.known_hosts import default_path
+
+
+@dataclass(frozen=True)
+class VchRow:
+    """One line of the VCH list, whatever shape the core's listing has."""
+
+    id: str
+    name: str
+    status: str
+    docker_endpoint: str
+    version: str
+    upgrade_status: str
+    compute: str
+    raw: Any = None
+
+
+def _pick(obj: Any, *names: str, default: str = "") -> str:
+    for name in names:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value not in (None, ""):
+            return str(value)
+    return default
+
+
+def _status(summary: Any) -> str:
+    power = _pick(summary, "power_state")
+    if power == "poweredOn":
+        return "running" if _pick(summary, "docker_host") else "starting"
+    return {"poweredOff": "stopped", "suspended": "suspended"}.get(power, power or "unknown")
+
+
+def row_of(summary: Any) -> VchRow:
+    """A list row from one entry of the core's ``list_vchs``."""
+    return VchRow(
+        id=_pick(summary, "id"),
+        name=_pick(summary, "name"),
+        status=_status(summary),
+        docker_endpoint=_pick(summary, "docker_endpoint", "docker_host", default="—"),
+        version=_pick(summary, "version", default="—"),
+        upgrade_status=_pick(summary, "upgrade_status", default="—"),
+        compute=_pick(summary, "path", default="—"),
+        raw=summary,
+    )
+
+
+@dataclass
+class Backend:
+    """A logged-in session and what this terminal keeps of it: the ISOs to deploy and the create logs."""
+
+    session: Session
+    isos: tuple[Path | None, Path | None] = (None, None)
+    cert_root: Path = field(default_factory=lambda: default_path().parent / "certs")
+    create_logs: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def connect(cls, target: Target, *, force: bool = False, **kwargs: Any) -> Backend:
+        """Log in to ``target``. :raise UntrustedCertificate, AuthenticationError, TargetError:"""
+        return cls(connect(target, force=force), **kwargs)
+
+    @property
+    def target(self) -> Target:
+        return self.session.target
+
+    @property
+    def thumbprint(self) -> str:
+        """The SHA-256 thumbprint the session pinned."""
+        return self.session.thumbprint_sha256
+
+    def snapshot(self) -> Inventory:
+        """The datacenter's inventory, for the wizard's pickers and checks."""
+        return take_snapshot(self.session)
+
+    def validate(self, spec: VchSpec, inventory: Inventory, step: str | None) -> list[Finding]:
+        """Findings of one wizard step (or all, for ``None``) against the snapshot.
+
+        Registries and the operations user are probed only once their input is well formed: a probe of a
+        malformed registry name tells the user nothing the input check does not.
+        """
+        probes = not check(spec, step)
+        return validate(spec, inventory, session=self.session, step=step, probes=probes,
+                        target_display=self.target.display)
+
+    def appliance_iso(self) -> IsoInfo | None:
+        """The appliance ISO this terminal deploys, to tell which VCHs can be upgraded (None when unreadable)."""
+        try:
+            return self.checked_isos().appliance
+        except VicError:
+            return None
+
+    def list_vchs(self) -> list[VchRow]:
+        """The VCHs of the target's datacenter."""
+        from vic_machine.operations.ls import list_vchs
+
+        return [row_of(item) for item in list_vchs(self.session, iso=self.appliance_iso())]
+
+    def inspect(self, row: VchRow) -> list[str]:
+        """The core's inspect output of one VCH, line by line."""
+        from vic_machine.operations.inspect import inspect_vch
+
+        cert_dir = self.cert_dir(row.name)
+        result = inspect_vch(row.raw, self.appliance_iso(), str(cert_dir) if cert_dir.is_dir() else None)
+        return [f"{row.name}  ({row.compute})", *result.lines()]
+
+    def cert_dir(self, name: str) -> Path:
+        """Where the certificates of a VCH this terminal creates are written (like vic-machine's ./<name>/)."""
+        return self.cert_root / f"{self.target.host}_{self.target.port}" / name
+
+    def checked_isos(self) -> CheckedIsos:
+        return check_isos(*self.isos)
+
+    def create(self, spec: VchSpec, sink: Sink, cancel_event: threading.Event) -> Any:
+        """Create the VCH; every event also goes to this terminal's deployment log of it.
+
+        :raise OperationFailed: with what was undone. :raise ValidationFailed, InputError:
+        """
+        from vic_machine.operations.create import create
+
+        log = self.create_logs.setdefault(spec.name, [])
+        log.clear()
+
+        def record(event: ProgressEvent) -> None:
+            log.append(f"{event.kind:>8}  {event.message}")
+            sink(event)
+
+        cert_dir = self.cert_dir(spec.name)
+        if cert_dir.is_dir():
+            # A VCH of this name no longer exists (validation refuses names in use): its old certificates go.
+            shutil.rmtree(cert_dir)
+        return create(self.session, spec, isos=self.checked_isos(), timeout=DEFAULT_TIMEOUT_SECONDS,
+                      sink=record, cancel_event=cancel_event, cert_dir=str(cert_dir))
+
+    def delete(self, row: VchRow, delete_volumes: bool, sink: Sink | None = None) -> Any:
+        """Delete a VCH, and its volume stores when asked."""
+        from vic_machine.operations.delete import delete_vch
+
+        result = delete_vch(self.session, row.raw, delete_volumes=delete_volumes, sink=sink)
+        shutil.rmtree(self.cert_dir(row.name), ignore_errors=True)
+        return result
+
+    def save_client_certs(self, row: VchRow, directory: str) -> list[str]:
+        """Write the client certificates of a VCH created from this terminal into ``directory``.
+
+        :raise InputError: this machine has no certificates of that VCH. :raise NotFound: it needs none.
+        """
+        from vic_machine.operations.cert import client_bundle
+
+        data = client_bundle(row.raw, str(self.cert_dir(row.name)))
+        target = Path(directory).expanduser()
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        written = []
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                path = target / Path(info.filename).name
+                path.write_bytes(archive.read(info))
+                path.chmod((info.external_attr >> 16) & 0o777 or 0o600)
+                written.append(str(path))
+        return written
+
+    def deployment_log(self, row: VchRow) -> str:
+        """The create log vic-machine wrote beside the endpoint VM; this terminal's record when there is none."""
+        try:
+            return read_create_log(self.session, row.raw)
+        except VicError as exc:
+            lines = self.create_logs.get(row.name)
+            return "\n".join(lines) if lines else f"No create log for {row.name}: {exc}"
+
+    def logout(self) -> None:
+        self.session.logout()
+

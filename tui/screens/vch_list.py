@@ -1,0 +1,194 @@
+"""The VCHs of the datacenter, the details of the highlighted one, and what can be done with it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from vic_machine.errors import VicError
+
+from tui.backend import VchRow
+from tui.screens.delete_vch import DeleteScreen
+from tui.screens.deploy_log import DeployLogScreen
+from tui.screens.save_certs import SaveCertsScreen
+from tui.widgets.vch_details import VchDetails
+
+COLUMNS = (("Name", "name"), ("Status", "status"), ("Docker endpoint", "docker_endpoint"),
+           ("Version", "version"), ("Upgrade", "upgrade_status"), ("Compute resource", "compute"))
+
+
+class VchListScreen(Screen):
+    BINDINGS = [
+        Binding("n", "new", "New VCH"),
+        Binding("d", "delete", "Delete"),
+        Binding("s", "save_certs", "Save certs"),
+        Binding("l", "show_log", "Log"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, backend, rows: list[VchRow] | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.initial_rows = rows
+        self.rows: list[VchRow] = []
+        self.shown_once = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="list-status", markup=False)
+        yield DataTable(id="vchs", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="details-pane"):
+            yield VchDetails("", id="details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, key in COLUMNS:
+            table.add_column(label, key=key)
+        if self.initial_rows is not None:
+            self._show(self.initial_rows)
+        else:
+            self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        # Back from the wizard or the progress screen the list may have changed; the first showing loads on mount.
+        if self.shown_once:
+            self.action_refresh()
+        self.shown_once = True
+
+    def action_refresh(self) -> None:
+        self.query_one("#list-status", Static).update("Loading…")
+        self.load()
+
+    @work(thread=True, exclusive=True, group="list")
+    def load(self) -> None:
+        try:
+            rows = self.backend.list_vchs()
+        except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
+            self.app.call_from_thread(self._error, str(exc))
+            return
+        self.app.call_from_thread(self._show, rows)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#list-status", Static).update(f"Cannot list the VCHs: {message}")
+        self.notify(message, severity="error", timeout=10)
+
+    def _show(self, rows: list[VchRow]) -> None:
+        chosen = self.current()
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(*(getattr(row, key) for _, key in COLUMNS), key=row.id)
+        target = self.backend.target
+        count = f"{len(rows)} virtual container host{'s' if len(rows) != 1 else ''}"
+        self.query_one("#list-status", Static).update(f"{count} on {target.display}")
+        if chosen is not None and any(r.id == chosen.id for r in rows):
+            table.move_cursor(row=[r.id for r in rows].index(chosen.id))
+        if not rows:
+            self.query_one(VchDetails).show_text("No VCH yet. Press n to create one.")
+
+    def current(self) -> VchRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows or not table.is_valid_coordinate((table.cursor_row, 0)):
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return next((r for r in self.rows if r.id == key), None)
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = next((r for r in self.rows if r.id == event.row_key.value), None)
+        if row is not None:
+            self.query_one(VchDetails).show_text(f"Reading {row.name}…")
+            self.inspect(row)
+
+    @work(thread=True, exclusive=True, group="inspect")
+    def inspect(self, row: VchRow) -> None:
+        try:
+            pairs = self.backend.inspect(row)
+        except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
+            self.app.call_from_thread(self.query_one(VchDetails).show_text, f"Cannot inspect {row.name}: {exc}")
+            return
+        self.app.call_from_thread(self.query_one(VchDetails).show_text, "\n".join(pairs))
+
+    def action_new(self) -> None:
+        self.notify("Reading the inventory…")
+        self.open_wizard()
+
+    @work(thread=True, exclusive=True, group="wizard")
+    def open_wizard(self) -> None:
+        from tui.screens.wizard import WizardScreen
+
+        try:
+            inventory = self.backend.snapshot()
+        except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.app.push_screen, WizardScreen(self.backend, inventory))
+
+    def _chosen(self) -> VchRow | None:
+        row = self.current()
+        if row is None:
+            self.notify("Choose a VCH first", severity="warning")
+        return row
+
+    def action_delete(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+
+        def answered(delete_volumes: bool | None) -> None:
+            if delete_volumes is not None:
+                self.query_one("#list-status", Static).update(f"Deleting {row.name}…")
+                self.delete(row, delete_volumes)
+
+        self.app.push_screen(DeleteScreen(row.name), answered)
+
+    @work(thread=True, exclusive=True, group="delete")
+    def delete(self, row: VchRow, delete_volumes: bool) -> None:
+        try:
+            self.backend.delete(row, delete_volumes)
+        except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+        else:
+            self.app.call_from_thread(self.notify, f"Deleted {row.name}")
+        self.app.call_from_thread(self.action_refresh)
+
+    def action_save_certs(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+
+        def answered(directory: str | None) -> None:
+            if directory:
+                self.save_certs(row, directory)
+
+        self.app.push_screen(SaveCertsScreen(row.name, f"./{row.name}"), answered)
+
+    @work(thread=True, group="certs")
+    def save_certs(self, row: VchRow, directory: str) -> None:
+        try:
+            written = self.backend.save_client_certs(row, directory)
+        except (VicError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"Saved {len(written)} files to {directory}")
+
+    def action_show_log(self) -> None:
+        row = self._chosen()
+        if row is not None:
+            self.show_log(row)
+
+    @work(thread=True, group="log")
+    def show_log(self, row: VchRow) -> None:
+        try:
+            text = self.backend.deployment_log(row)
+        except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.app.push_screen, DeployLogScreen(row.name, text))
