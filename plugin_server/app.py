@@ -9,7 +9,8 @@ from flask import Flask
 from flask_smorest import Api
 
 from plugin_server import __version__
-from plugin_server.api import about, inventory, operations, target, ui, validate, vch, version, wizard
+from plugin_server.api import about, inventory, operations, target, ui, validate, vch, vch_actions, version, wizard
+from plugin_server.api import vch_configure
 from plugin_server.config import DEFAULTS
 from plugin_server.errors import register_error_handlers
 from plugin_server.operations import Operations
@@ -43,7 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"])
     atexit.register(sessions.close)
     api = VicApi(app)
-    for module in (version, about, wizard, inventory, validate, vch, operations, target, ui):
+    for module in (version, about, wizard, inventory, validate, vch, vch_actions, vch_configure, operations, target,
+                   ui):
         api.register_blueprint(module.blp)
     # After Api(app), which installs its own handlers: ours give every error the same JSON shape.
     register_error_handlers(app)

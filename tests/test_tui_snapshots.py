@@ -67,9 +67,15 @@ def test_wizard_refuses_a_bad_name(snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=bad_name)
 
 
+async def steps_shown(pilot) -> None:
+    while not pilot.app.stub.reached.is_set():
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
 def test_progress_in_progress(snap_compare):
     async def started(pilot) -> None:
-        await pilot.pause(0.3)
+        await steps_shown(pilot)
 
     app = SnapshotApp(lambda stub: ProgressScreen(stub, VchSpec(name="vch1")))
     assert snap_compare(app, terminal_size=SIZE, run_before=started)
@@ -77,7 +83,7 @@ def test_progress_in_progress(snap_compare):
 
 def test_progress_cancelled(snap_compare):
     async def cancelled(pilot) -> None:
-        await pilot.pause(0.3)
+        await steps_shown(pilot)
         await pilot.press("ctrl+c")
         await settle(pilot)
 

@@ -65,6 +65,7 @@ class StubBackend:
     target: Target = Target(host="vcenter.example.com", user="administrator@vsphere.local")
     thumbprint: str = ":".join(["AB"] * 32)
     rows: list[VchRow] = field(default_factory=lambda: list(ROWS))
+    reached: threading.Event = field(default_factory=threading.Event)  # set once create shows its two steps
 
     def snapshot(self) -> Inventory:
         return inventory()
@@ -86,7 +87,9 @@ class StubBackend:
         """Two steps, then wait: a cancel undoes them; otherwise the run stays in progress (bounded)."""
         for kind, step, index, total, message in EVENTS:
             sink(ProgressEvent(kind, step, index, total, message))
-        cancel_event.wait(1)
+        self.reached.set()
+        # Long enough for a loaded machine to take the picture first; short enough not to hold up the test's end.
+        cancel_event.wait(5)
         undone = ["VM folder vch1", "resource pool vch1"]
         for item in undone:
             sink(ProgressEvent("undo", item, 2, 3, f"Removed {item}"))

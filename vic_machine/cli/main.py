@@ -7,12 +7,15 @@ import sys
 import click
 
 from vic_machine.cli.cert import cert
+from vic_machine.cli.configure import configure
 from vic_machine.cli.create import create
+from vic_machine.cli.debug import debug
 from vic_machine.cli.delete import delete
 from vic_machine.cli.inspect import inspect
 from vic_machine.cli.inventory import inventory
 from vic_machine.cli.ls import ls
 from vic_machine.cli.update import update
+from vic_machine.cli.upgrade import upgrade
 from vic_machine.cli.version import version
 from vic_machine.cli.findings import show_findings
 from vic_machine.errors import Cancelled, InputError, OperationFailed, VicError
@@ -32,6 +35,9 @@ cli.add_command(inspect)
 cli.add_command(delete)
 cli.add_command(cert)
 cli.add_command(update)
+cli.add_command(configure)
+cli.add_command(upgrade)
+cli.add_command(debug)
 
 
 def main(argv: list[str] | None = None) -> int:

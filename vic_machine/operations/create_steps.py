@@ -19,6 +19,7 @@ from vic_machine.certs import CertBundle
 from vic_machine.errors import VicError
 from vic_machine.extraconfig import SecretKey, VchConfig, encode
 from vic_machine.iso import CheckedIsos
+from vic_machine.operations import opsuser
 from vic_machine.operations import vch_config_builder as builder
 from vic_machine.operations.placement import Resolved
 from vic_machine.operations.plan import RunContext
@@ -218,9 +219,23 @@ def save_certificates(job: CreateJob, ctx: RunContext) -> None:
 
 
 def grant_permissions(job: CreateJob, ctx: RunContext) -> None:
-    # Granting the ops user's roles is issue 8's; until then say so rather than pretend.
-    job.notes.append("--ops-grant-perms is not implemented yet: grant the operations user's roles by hand")
-    job.say(ctx, "Skipped: granting operations-user permissions is not available yet")
+    """Give the operations user its roles on what the VCH uses; recorded on the VM so delete removes them."""
+    user = job.spec.endpoint.operations_credentials.user or ""
+    if opsuser.is_administrator(job.session, user):
+        job.notes.append(f"{user} administers vCenter already: no permissions were granted")
+        job.say(ctx, f"Skipped: {user} already holds administrative privileges")
+        return
+    placement = job.resolved.placement
+    stores = {job.datastore} | {w[0] for w in map(builder.volume_folder, job.config.volume_stores.values()) if w}
+    nets = {ref.name: ref.ref for ref in (*placement.networks.values(), *placement.container_networks.values())}
+    grants = opsuser.grant_for_vch(
+        job.session, user, datacenter=job.resolved.datacenter, cluster=job.resolved.cluster, pool=job.pool,
+        folder=job.folder, datastore_names=stores, network_refs=nets, own_pool=job.resolved.create_pool,
+        vm_group=job.spec.compute.affinity.use_vm_group)
+    ctx.on_undo(f"permissions of {user}", lambda: opsuser.revoke(job.session, user, grants))
+    record = vm_spec.extra_config_spec({opsuser.GRANTS_KEY: opsuser.encode_grants(user, grants)})
+    run_task(lambda: job.vm.ReconfigVM_Task(spec=record), "record the granted permissions", job.name)
+    job.say(ctx, f"Granted {user} {len(grants)} permission(s): " + ", ".join(f"{g.role} on {g.name}" for g in grants))
 
 
 def create_vm_group(job: CreateJob, ctx: RunContext) -> None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pyVmomi import vim
 
 from vic_machine.errors import Conflict, OperationFailed, VicError
-from vic_machine.extraconfig import is_container
+from vic_machine.extraconfig import is_container, read_extra_config
+from vic_machine.operations import opsuser
 from vic_machine.operations.ls import VchSummary
 from vic_machine.operations.plan import Plan, RunContext, Sink, Step
 from vic_machine.operations.vch_config_builder import volume_folder
@@ -139,6 +140,17 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
         pending.remove(what)
         ctx.say(f"Removed {what}")
 
+    principal, grants = opsuser.decode_grants(read_extra_config(vch.props.get("config.extraConfig") or [])
+                                              .get(opsuser.GRANTS_KEY))
+    if grants:
+        pending.insert(0, f"permissions of {principal}")
+
+    def permissions(ctx: RunContext) -> None:
+        # First: while the pool and folder exist, so exactly what create set is found and removed.
+        for what in opsuser.revoke(session, principal, grants):
+            ctx.say(f"Removed {what} from {principal}")
+        done(f"permissions of {principal}", ctx)
+
     def containers(ctx: RunContext) -> None:
         for c, p in t.containers.items():
             what = f"container VM {p['name']}"
@@ -176,7 +188,8 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
         run_task(t.pool.Destroy_Task, "remove the resource pool", vch.name)
         done(f"resource pool {vch.name}", ctx)
 
-    plan_steps = [Step("Remove containers", containers)] if t.containers else []
+    plan_steps = [Step("Remove operations-user permissions", permissions)] if grants else []
+    plan_steps += [Step("Remove containers", containers)] if t.containers else []
     plan_steps.append(Step("Remove endpoint VM", endpoint))
     if t.vm_dir:
         plan_steps.append(Step("Remove datastore files", files))

@@ -98,12 +98,12 @@ class Affinity:
 
 @dataclass
 class Compute:
-    cpu: CpuResources = attr("CPU", factory=CpuResources, step="compute", type="object")
-    memory: MemoryResources = attr("Memory", factory=MemoryResources, step="compute", type="object")
     resource: ManagedObject | None = attr(
         "Compute resource", "Cluster, standalone host or resource pool the VCH is created in.",
         step="compute", type="managed_object", flags=("--compute-resource", "-r"), required=True,
     )
+    cpu: CpuResources = attr("CPU", factory=CpuResources, step="compute", type="object")
+    memory: MemoryResources = attr("Memory", factory=MemoryResources, step="compute", type="object")
     affinity: Affinity = attr("Affinity", factory=Affinity, step="compute", type="object")
 
 

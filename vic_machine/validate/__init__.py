@@ -21,6 +21,7 @@ from vic_machine.validate.general import check_name, check_target
 from vic_machine.validate.hosts import check_hosts
 from vic_machine.validate.license import check_license
 from vic_machine.validate.networks import check_networks
+from vic_machine.validate.ops_privileges import check_ops_privileges
 from vic_machine.validate.probes import check_ops_credentials, check_registries
 from vic_machine.validate.storage import check_storage
 from vic_machine.vsphere.session import Session
@@ -65,4 +66,5 @@ def validate(
         findings += check_registries(ctx)
     if probes and step in (None, "operations"):
         findings += check_ops_credentials(ctx, session)
+        findings += check_ops_privileges(ctx, session)
     return sorted(findings, key=lambda f: (f.level != ERROR,))

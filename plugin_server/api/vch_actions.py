@@ -1,0 +1,121 @@
+"""``POST …/vch/<vch_id>?action=upgrade|debug``: vic-machine-server's VCH actions (501 in VIC 1.5).
+
+``upgrade`` answers 202 with the operation (progress at ``/container/operations/<id>/events``); its optional body
+``{"rollback": bool, "reset_progress": bool, "force": bool}``. ``debug`` is quick and answers 200 with what was
+done; its body ``{"enable_ssh": bool, "authorized_key": "ssh-…", "root_password": "…"}`` — the password is
+never echoed, logged or kept. An unknown action is 400; a bad body 422, as every other invalid input here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from plugin_server import privileges
+from plugin_server.api.common import Call, call_for, operations
+from plugin_server.errors import ApiError
+from vic_machine.errors import FieldError, InputError
+from vic_machine.iso import check_isos
+from vic_machine.operations.debug import debug
+from vic_machine.operations.find import find_vch
+from vic_machine.operations.ls import VchSummary
+from vic_machine.operations.upgrade import upgrade
+
+blp = Blueprint("vch_actions", __name__, url_prefix="/container/target/<target>",
+                description="Actions on a virtual container host: upgrade, debug")
+
+ACTIONS = ("upgrade", "debug")
+UPGRADE_FIELDS = ("rollback", "reset_progress", "force")
+DEBUG_FIELDS = {"enable_ssh": bool, "authorized_key": str, "root_password": str}
+UPGRADE_PRIVILEGES = (
+    "VirtualMachine.State.CreateSnapshot",
+    "VirtualMachine.State.RevertToSnapshot",
+    "VirtualMachine.State.RemoveSnapshot",
+    "VirtualMachine.Interact.PowerOff",
+    "VirtualMachine.Interact.PowerOn",
+    "VirtualMachine.Config.AdvancedConfig",
+    "VirtualMachine.Interact.DeviceConnection",
+    "Datastore.FileManagement",
+)
+DEBUG_PRIVILEGES = ("VirtualMachine.GuestOperations.Execute",)
+_ACTION_DOC = {"parameters": [{"in": "query", "name": "action", "required": True,
+                               "schema": {"type": "string", "enum": list(ACTIONS)}}]}
+
+
+def _isos():
+    folder = current_app.config["ISO_DIR"]
+    if folder:
+        return check_isos(Path(folder) / "appliance.iso", Path(folder) / "bootstrap.iso")
+    return check_isos()
+
+
+def _body(allowed: dict[str, type]) -> dict:
+    body = request.get_json(silent=True)
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise InputError(FieldError("body", "must be a JSON object"))
+    errors = [FieldError(k, "is not an option of this action") for k in body if k not in allowed]
+    errors += [FieldError(k, f"must be a {allowed[k].__name__ if allowed[k] is not bool else 'boolean'}")
+               for k, v in body.items() if k in allowed and v is not None and type(v) is not allowed[k]]
+    if errors:
+        raise InputError(errors)
+    return body
+
+
+def _upgrade(call: Call, vch: VchSummary, isos) -> tuple[dict, int, dict]:
+    body = _body({k: bool for k in UPGRADE_FIELDS})
+    privileges.require(call.session, vch.vm, UPGRADE_PRIVILEGES, "upgrade a VCH", vch.name)
+    session = call.session
+    timeout = current_app.config["CREATE_TIMEOUT"]
+
+    def work(sink, cancel_event):
+        return upgrade(session, vch, isos=isos, timeout=timeout, sink=sink, cancel_event=cancel_event,
+                       rollback=bool(body.get("rollback")), reset_progress=bool(body.get("reset_progress")),
+                       force=bool(body.get("force"))).to_dict()
+
+    op = operations().start("upgrade", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work)
+    return op.to_dict(), 202, {"Location": f"/container/operations/{op.id}"}
+
+
+def _debug(call: Call, vch: VchSummary) -> tuple[dict, int]:
+    body = _body(DEBUG_FIELDS)
+    privileges.require(call.session, vch.vm, DEBUG_PRIVILEGES, "debug a VCH", vch.name)
+    result = debug(call.session, vch, enable_ssh=bool(body.get("enable_ssh")),
+                   authorized_key=body.get("authorized_key"), root_password=body.get("root_password"))
+    return result.to_dict(), 200
+
+
+def _act(target: str, vch_id: str, datacenter: str = ""):
+    action = request.args.get("action", "")
+    if action not in ACTIONS:
+        # vic-machine-server's answer to an unknown action is 400, not the 422 of a bad body.
+        raise ApiError(400, f"Unknown action {action!r}: action must be one of {', '.join(ACTIONS)}",
+                       code="invalid_input")
+    # The ISOs are read first: without them there is nothing to upgrade to (and ls needs them for the status).
+    isos = _isos() if action == "upgrade" else None
+    call = call_for(target, datacenter)
+    vch = find_vch(call.session, vch_id=vch_id, datacenter=datacenter, iso=isos.appliance if isos else None)
+    if action == "upgrade":
+        return _upgrade(call, vch, isos)
+    return _debug(call, vch)
+
+
+def _routes(prefix: str, name: str) -> None:
+    """With and without ``/datacenter/<datacenter>``; GET and DELETE of the same path live in ``vch.py``."""
+
+    @blp.route(f"{prefix}/vch/<vch_id>", endpoint=f"{name}VchAction", methods=["POST"])
+    class VchAction(MethodView):
+        @blp.doc(**_ACTION_DOC)
+        @blp.response(202)
+        @blp.alt_response(200, description="debug: what was done")
+        def post(self, target, vch_id, datacenter=""):
+            """Upgrade (202, an operation) or debug (200) a VCH: ``?action=upgrade|debug``."""
+            return _act(target, vch_id, datacenter)
+
+
+_routes("", "")
+_routes("/datacenter/<datacenter>", "Dc")

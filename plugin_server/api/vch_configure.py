@@ -1,0 +1,86 @@
+"""``PUT|PATCH …/vch/<vch_id>``: reconfigure a VCH (501 in VIC 1.5).
+
+PATCH takes a partial VCH model: only the fields given change. PUT takes the whole model (omitted secrets keep
+their stored values). Either is merged with the VCH's stored configuration and validated before anything is
+done — a bad change is 422 naming the fields, a VCH another operation holds 409 — then answers 202 with the
+operation; its first progress message says whether the VCH restarts. ``?reset_progress=true`` clears a stale
+``UpdateInProgress`` mark.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from plugin_server import privileges
+from plugin_server.api.common import call_for, operations
+from vic_machine.errors import FieldError, InputError
+from vic_machine.operations.configure import configure, preview
+from vic_machine.operations.create import ValidationFailed
+from vic_machine.operations.find import find_vch
+
+blp = Blueprint("vch_configure", __name__, url_prefix="/container/target/<target>",
+                description="Reconfigure a virtual container host")
+
+CONFIGURE_PRIVILEGES = (
+    "VirtualMachine.Config.AdvancedConfig",
+    "VirtualMachine.Interact.PowerOff",
+    "VirtualMachine.Interact.PowerOn",
+    "VirtualMachine.State.CreateSnapshot",
+    "VirtualMachine.State.RevertToSnapshot",
+    "VirtualMachine.State.RemoveSnapshot",
+    "Resource.EditPool",
+)
+_DOC = {"parameters": [{"in": "query", "name": "reset_progress", "required": False,
+                        "schema": {"type": "boolean"}}]}
+
+
+def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InputError(FieldError("body", "must be a JSON object: the VCH model (PUT) or part of it (PATCH)"))
+    reset = request.args.get("reset_progress", "").lower() in ("1", "true", "yes")
+    call = call_for(target, datacenter)
+    session = call.session
+    vch = find_vch(session, vch_id=vch_id, datacenter=datacenter)
+    privileges.require(session, vch.vm, CONFIGURE_PRIVILEGES, "configure a VCH", vch.name)
+    if not reset:
+        try:
+            planned = preview(session, vch, body, partial=partial)
+        except ValidationFailed as exc:
+            raise InputError([FieldError(f.path, f"{f.message}. {f.remedy}".strip(". ") if f.remedy else f.message)
+                              for f in exc.findings if f.level == "error"]) from None
+    timeout = current_app.config["CREATE_TIMEOUT"]
+
+    def work(sink, cancel_event):
+        return configure(session, vch, body, sink=sink, cancel_event=cancel_event, reset_progress=reset,
+                         partial=partial, timeout=timeout).to_dict()
+
+    op = operations().start("configure", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work)
+    answer = op.to_dict()
+    if not reset:
+        answer["configure"] = planned.to_dict()
+    return answer, 202, {"Location": f"/container/operations/{op.id}"}
+
+
+def _routes(prefix: str, name: str) -> None:
+    """With and without ``/datacenter/<datacenter>``; GET and DELETE of the same path live in ``vch.py``."""
+
+    @blp.route(f"{prefix}/vch/<vch_id>", endpoint=f"{name}VchConfigure", methods=["PUT", "PATCH"])
+    class VchConfigure(MethodView):
+        @blp.doc(**_DOC)
+        @blp.response(202)
+        def put(self, target, vch_id, datacenter=""):
+            """Reconfigure a VCH from the whole VCH model; 202 with the operation."""
+            return _configure(target, vch_id, datacenter, partial=False)
+
+        @blp.doc(**_DOC)
+        @blp.response(202)
+        def patch(self, target, vch_id, datacenter=""):
+            """Change only the fields given of a VCH; 202 with the operation."""
+            return _configure(target, vch_id, datacenter, partial=True)
+
+
+_routes("", "")
+_routes("/datacenter/<datacenter>", "Dc")

@@ -1,0 +1,95 @@
+"""The operations user: validation lists its missing privileges; --ops-grant-perms grants VIC's roles on create
+(seen through RetrieveEntityPermissions and the user's own effective privileges) and delete removes them."""
+
+from __future__ import annotations
+
+import pytest
+from pyVmomi import vim
+
+from sim.appliance import ApplianceStandIn
+from sim.isos import ensure_isos
+from tests.support import session_for
+from tests.vch_support import allow_vic_engine, vch_spec
+from vic_machine.inventory import take_snapshot
+from vic_machine.iso import check_isos
+from vic_machine.operations.create import create
+from vic_machine.operations.delete import delete_vch
+from vic_machine.operations.find import find_vch
+from vic_machine.operations.opsuser import ROLES
+from vic_machine.validate import validate
+from vic_machine.vsphere.collector import retrieve
+
+
+@pytest.fixture(scope="module")
+def env(start_sim, tmp_path_factory):
+    sim = start_sim(users={"ops": "ops-pw"})
+    session = session_for(sim)
+    allow_vic_engine(session)
+    isos = check_isos(*ensure_isos(tmp_path_factory.mktemp("isos")))
+    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
+    yield sim, session, isos
+    stand_in.stop()
+    session.logout()
+
+
+def _ops_spec(name: str, grant: bool):
+    spec = vch_spec(name)
+    creds = spec.endpoint.operations_credentials
+    creds.user, creds.password, creds.grant_permissions = "ops", "ops-pw", grant
+    return spec
+
+
+def _ops_permissions(session) -> dict[str, str]:
+    """Every permission held by ``ops``: entity moid → role name."""
+    manager = session.content.authorizationManager
+    roles = {r.roleId: r.name for r in manager.roleList}
+    objs = retrieve(session.content, session.content.rootFolder, {vim.ManagedEntity: ["name"]})
+    out = {}
+    for obj in [session.content.rootFolder, *objs]:
+        for p in manager.RetrieveEntityPermissions(entity=obj, inherited=False) or []:
+            if p.principal == "ops":
+                out[obj._moId] = roles[p.roleId]
+    return out
+
+
+def test_validation_lists_missing_ops_privileges(env):
+    _, session, _ = env
+    findings = validate(_ops_spec("vch-noperm", grant=False), take_snapshot(session), session=session,
+                        step="operations")
+    [finding] = [f for f in findings if f.code == "operations.missing_privileges"]
+    assert finding.level == "error" and finding.path == "endpoint.operations_credentials.user"
+    assert "Network.Assign on network DC0_DVPG0" in finding.message
+    assert "VirtualMachine.Interact.PowerOn on resource pool" in finding.message
+    assert "--ops-grant-perms" in finding.remedy
+    # With grant_permissions the roles will be granted at create: nothing to report.
+    granted = validate(_ops_spec("vch-noperm", grant=True), take_snapshot(session), session=session,
+                       step="operations")
+    assert not [f for f in granted if f.code == "operations.missing_privileges"]
+
+
+def test_grant_on_create_and_remove_on_delete(env):
+    sim, session, isos = env
+    assert _ops_permissions(session) == {}
+    result = create(session, _ops_spec("vch-ops", grant=True), isos=isos, timeout=20)
+    held = _ops_permissions(session)
+    names = {o._moId: p["name"] for o, p in retrieve(session.content, session.content.rootFolder,
+                                                      {vim.ManagedEntity: ["name"]}).items()}
+    by_name = {names.get(moid, "root"): role for moid, role in held.items()}
+    assert by_name["DC0"] == "vic-vch-datacenter" and by_name["LocalDS_0"] == "vic-vch-datastore"
+    assert by_name["DC0_DVPG0"] == "vic-vch-network" and by_name["DC0_C0"] == "vic-vch-datastore"
+    endpoint = sorted(names[m] for m, r in held.items() if r == "vic-vch-endpoint")
+    assert endpoint == ["vch-ops", "vch-ops"]  # its resource pool and its VM folder
+    roles = {r.name: set(r.privilege) for r in session.content.authorizationManager.roleList}
+    assert set(ROLES["endpoint"]) <= roles["vic-vch-endpoint"]
+
+    # The grants work, seen by the ops user's own session: for another VCH in the same place only the
+    # endpoint privileges on the parent pool (granted per VCH, on its own pool) are still missing.
+    ops = _ops_spec("vch-other", grant=False)
+    [finding] = [f for f in validate(ops, take_snapshot(session), session=session, step="operations")
+                 if f.code == "operations.missing_privileges"]
+    assert "on resource pool" in finding.message and "Network.Assign" not in finding.message
+    assert "datastore LocalDS_0" not in finding.message and "datacenter DC0" not in finding.message
+
+    removed = delete_vch(session, find_vch(session, vch_id=result.vm))
+    assert "permissions of ops" in removed.removed
+    assert _ops_permissions(session) == {}

@@ -1,0 +1,176 @@
+"""What a configure change is: the merge of a change into a VCH's current spec, which fields it touches, whether
+it needs a restart, and the configuration it leads to. Pure: no I/O.
+
+Live (no restart): the resource pool's limits, reservations and shares. Restart: DNS, registries, proxies, syslog,
+debug level, container networks, volume stores (added only), the operations user and certificates. Anything
+else (name, placement, bridge, TLS mode, endpoint VM size…) is fixed once the VCH exists.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from vic_machine.errors import FieldError, InputError
+from vic_machine.extraconfig import VchConfig
+from vic_machine.extraconfig.executor import SysLogConfig
+from vic_machine.extraconfig.scalars import IP
+from vic_machine.extraconfig.vch_config import RawCertificate
+from vic_machine.operations import vch_config_builder as builder
+from vic_machine.spec import dump, load
+from vic_machine.spec.model import VchSpec
+
+LIVE = ("compute.cpu.", "compute.memory.")
+RESTART = (
+    "debug", "syslog_addr", "network.public.nameservers", "network.client.nameservers",
+    "network.management.nameservers", "registry.", "network.container", "storage.volume_stores",
+    "endpoint.operations_credentials.", "auth.server.certificate", "auth.server.private_key",
+    "auth.client.certificate_authorities",
+)
+# Read-only or derived parts of the model, never a change.
+_IGNORED = ("version", "runtime", "auth.server.generate")
+
+
+@dataclass
+class Change:
+    """A merged change: the spec before and after, the fields that differ, and whether a restart is needed."""
+
+    before: VchSpec
+    after: VchSpec
+    paths: list[str] = field(default_factory=list)
+
+    @property
+    def live_paths(self) -> list[str]:
+        return [p for p in self.paths if p.startswith(LIVE)]
+
+    @property
+    def restart_paths(self) -> list[str]:
+        return [p for p in self.paths if not p.startswith(LIVE)]
+
+    @property
+    def needs_restart(self) -> bool:
+        return bool(self.restart_paths)
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Leaves by dotted path; lists are compared whole."""
+    if isinstance(data, dict) and not (set(data) <= {"value", "units"} and "value" in data):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}{key}."))
+        return out
+    return {prefix.rstrip("."): data}
+
+
+def _deep_merge(base: dict, change: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not ("value" in value and "units" in value):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def merge(current: VchSpec, change: dict | VchSpec, *, partial: bool = True) -> Change:
+    """``current`` with ``change`` applied: a partial JSON model (PATCH), or a whole spec/model (PUT) in which
+    omitted secrets keep their stored values.
+
+    :raise InputError: the change is not of the model's shape, touches a field configure cannot change, or
+        removes a volume store.
+    """
+    base = dump(current, include_secrets=True)
+    if isinstance(change, VchSpec):
+        data, partial = dump(change, include_secrets=True), False
+    else:
+        data = change
+    if partial:
+        merged = _deep_merge(base, data)
+    else:
+        merged = _deep_merge({k: v for k, v in base.items() if k in ("version", "runtime")}, data)
+        for path in ("endpoint.operations_credentials.password", "auth.server.private_key"):
+            _keep_secret(merged, base, path.split("."))
+    after = load(merged)
+    before_flat, after_flat = _flatten(dump(current, include_secrets=True)), _flatten(dump(after, True))
+    paths = sorted(p for p in set(before_flat) | set(after_flat)
+                   if before_flat.get(p) != after_flat.get(p) and not p.startswith(_IGNORED))
+    fixed = [p for p in paths if not p.startswith((*LIVE, *RESTART))]
+    errors = [FieldError(p, "cannot be changed on an existing VCH") for p in fixed]
+    errors += _volume_store_removals(current, after) + _container_network_removals(current, after)
+    if errors:
+        raise InputError(errors)
+    return Change(current, after, paths)
+
+
+def _keep_secret(merged: dict, base: dict, parts: list[str]) -> None:
+    src, dst = base, merged
+    for part in parts[:-1]:
+        src, dst = (src or {}).get(part), (dst or {}).get(part)
+        if not isinstance(dst, dict):
+            return
+    if parts[-1] not in dst and isinstance(src, dict) and parts[-1] in src:
+        dst[parts[-1]] = src[parts[-1]]
+
+
+def _volume_store_removals(before: VchSpec, after: VchSpec) -> list[FieldError]:
+    new = {v.label: v.datastore for v in after.storage.volume_stores}
+    return [FieldError("storage.volume_stores", f"volume store {v.label!r} cannot be removed or moved "
+                                                "(it holds volumes); only new volume stores can be added")
+            for v in before.storage.volume_stores if new.get(v.label) != v.datastore]
+
+
+def _container_network_removals(before: VchSpec, after: VchSpec) -> list[FieldError]:
+    new = {(c.port_group.display() if c.port_group else "") for c in after.network.container}
+    return [FieldError("network.container", f"container network {c.port_group.display()!r} cannot be removed "
+                                            "(containers may be attached to it)")
+            for c in before.network.container if c.port_group and c.port_group.display() not in new]
+
+
+def apply(config: VchConfig, change: Change, container_refs: dict[str, builder.NetworkRef]) -> VchConfig:
+    """The configuration after a restart change; ``container_refs`` maps container port group names to refs."""
+    spec = change.after
+    new = copy.deepcopy(config)
+    ex = new.executor
+    ex.diagnostics.debug_level = spec.debug
+    for session in ex.sessions.values():
+        session.diagnostics.debug_level = spec.debug
+        session.cmd.env = [e for e in session.cmd.env if "HTTP_PROXY=" not in e and "HTTPS_PROXY=" not in e]
+    proxy = spec.registry.image_fetch_proxy
+    proxies = [f"{k}={v}" for k, v in (("HTTP_PROXY", proxy.http), ("HTTPS_PROXY", proxy.https)) if v]
+    for name, session in ex.sessions.items():
+        session.cmd.env += [f"VICADMIN_{p}" for p in proxies] if name == "vicadmin" else proxies
+    syslog = None
+    if spec.syslog_addr:
+        scheme, _, address = spec.syslog_addr.partition("://")
+        syslog = SysLogConfig(network=scheme, raddr=address if ":" in address else f"{address}:514")
+    ex.diagnostics.syslog = syslog
+    for role in builder.ROLES:
+        endpoint = ex.networks.get(role)
+        if endpoint is not None:
+            endpoint.network.nameservers = [IP.parse(s) for s in spec.network.effective(role).nameservers]
+    new.registry.whitelist, new.registry.insecure = list(spec.registry.whitelist), list(spec.registry.insecure)
+    cert = new.certificate
+    cert.registry_certificate_authorities = "".join(spec.registry.certificate_authorities).encode()
+    if "auth.client.certificate_authorities" in change.paths:
+        cert.certificate_authorities = "".join(spec.auth.client.certificate_authorities).encode()
+    server = spec.auth.server
+    if server.certificate and server.private_key and ("auth.server.certificate" in change.paths
+                                                      or "auth.server.private_key" in change.paths):
+        cert.host_certificate = RawCertificate(key=server.private_key.encode(), cert=server.certificate.encode())
+    creds = spec.endpoint.operations_credentials
+    if creds.user and any(p.startswith("endpoint.operations_credentials.") for p in change.paths):
+        new.connection.username, new.connection.token = creds.user, creds.password or ""
+    new.storage.volume_locations = {v.label: builder._volume_url(v.datastore) for v in spec.storage.volume_stores}
+    if "network.container" in change.paths:
+        bridge = SimpleNamespace(ref=config.port_group("bridge"))
+        placement = SimpleNamespace(networks={builder.BRIDGE: bridge}, container_networks=container_refs)
+        new.network.container_networks = builder._container_networks(spec, placement)  # type: ignore[arg-type]
+    # The guest writes these again when it boots: cleared, so waiting for readiness waits for the new boot.
+    for session in ex.sessions.values():
+        session.started = ""
+    for endpoint in ex.networks.values():
+        endpoint.assigned = dataclasses.replace(endpoint.assigned, ip=IP.parse("0.0.0.0"))
+    return new

@@ -1,0 +1,205 @@
+"""The steps of ``configure``, each undoable: lock, snapshot, power off, rewrite, power on, wait, commit.
+
+A restart change is applied to a powered-off VM under a snapshot. On failure everything is undone newest first:
+the old configuration is written back, the VM is reverted to the snapshot (real vSphere restores the
+configuration from it; writing the old values first makes that certain everywhere) and powered on again.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+from pyVmomi import vim
+
+from vic_machine.errors import Cancelled, Conflict, VicError
+from vic_machine.extraconfig import SecretKey, VchConfig, encode, secret_key_of
+from vic_machine.extraconfig.keys import SECRET_KEY_KEY, UPDATE_STATUS_KEY, is_secret
+from vic_machine.operations.configure_change import Change
+from vic_machine.operations.ls import VchSummary
+from vic_machine.operations.plan import RunContext
+from vic_machine.operations.wait import VchNotReady, read_config
+from vic_machine.vsphere import vm_spec
+from vic_machine.vsphere.collector import retrieve_objects
+from vic_machine.vsphere.faults import vsphere_call
+from vic_machine.vsphere.session import Session
+from vic_machine.vsphere.tasks import run_task
+
+_DUMMY_KEY = SecretKey(bytes(32))  # only to compare encodings; never written
+SHUTDOWN_GRACE = 2.0
+
+
+@dataclass
+class ConfigureJob:
+    session: Session
+    vch: VchSummary
+    change: Change
+    old: VchConfig
+    new: VchConfig
+    extra: list = field(repr=False)
+    timeout: float
+    cancel_event: threading.Event
+    was_on: bool = False
+    snapshot: vim.vm.Snapshot | None = None
+    pool: vim.ResourcePool | None = None
+
+    @property
+    def vm(self) -> vim.VirtualMachine:
+        return self.vch.vm
+
+    @property
+    def name(self) -> str:
+        return self.vch.name
+
+
+def _plain(config: VchConfig) -> dict[str, str]:
+    return {k: v for k, v in encode(config, _DUMMY_KEY).items()
+            if not is_secret(k) and k not in (SECRET_KEY_KEY, UPDATE_STATUS_KEY)}
+
+
+def config_delta(job: ConfigureJob, old: VchConfig, new: VchConfig) -> dict[str, str]:
+    """The extraConfig entries that turn ``old`` into ``new`` ("" removes a key); secrets re-sealed only when one
+    of them changed, with the VCH's own key."""
+    before, after = _plain(old), _plain(new)
+    delta = {k: v for k, v in after.items() if before.get(k) != v}
+    delta.update({k: "" for k in before if k not in after})
+    if (old.connection.token, old.certificate.host_certificate) != (new.connection.token,
+                                                                    new.certificate.host_certificate):
+        key = secret_key_of(job.extra)
+        if key is None:
+            raise Conflict(f"The secrets of VCH {job.name} cannot be read, so its operations user and server key "
+                           "cannot be changed", remedy="Change the other settings only")
+        delta.update({k: v for k, v in encode(new, key).items() if is_secret(k)})
+    return delta
+
+
+def write_extra(vm: vim.VirtualMachine, values: dict[str, str], what: str, name: str) -> None:
+    """Set extraConfig entries of ``vm`` ("" removes one)."""
+    if values:
+        run_task(lambda: vm.ReconfigVM_Task(spec=vm_spec.extra_config_spec(values)), what, name)
+
+
+def _write(job: ConfigureJob, values: dict[str, str], what: str) -> None:
+    write_extra(job.vm, values, what, job.name)
+
+
+def _power_state(job: ConfigureJob) -> str:
+    return str(retrieve_objects(job.session.content, [job.vm], ["runtime.powerState"])[job.vm]
+               .get("runtime.powerState", ""))
+
+
+def lock(job: ConfigureJob, ctx: RunContext) -> None:
+    _write(job, {UPDATE_STATUS_KEY: "true"}, "mark the VCH as being configured")
+    ctx.on_undo(f"configure lock on {job.name}", lambda: _write(job, {UPDATE_STATUS_KEY: ""}, "unlock the VCH"))
+    ctx.say(f"Locked {job.name} for configuration")
+
+
+def snapshot(job: ConfigureJob, ctx: RunContext) -> None:
+    job.was_on = _power_state(job) == "poweredOn"
+    name = f"configure {time.strftime('%Y-%m-%d %H:%M:%S')}"
+    job.snapshot = run_task(lambda: job.vm.CreateSnapshot_Task(name=name, description="Before vic-machine configure",
+                                                               memory=False, quiesce=False),
+                            "take a snapshot", job.name)
+    ctx.on_undo(f"changes to {job.name} (revert to snapshot {name!r})", lambda: _revert(job))
+    ctx.say(f"Took snapshot {name!r}")
+
+
+def _revert(job: ConfigureJob) -> None:
+    if _power_state(job) == "poweredOn":
+        run_task(job.vm.PowerOffVM_Task, "power off the endpoint VM", job.name)
+    run_task(job.snapshot.RevertToSnapshot_Task, "revert to the snapshot", job.name)
+    _write(job, config_delta(job, job.new, job.old), "restore the previous configuration")
+    if job.was_on:
+        run_task(job.vm.PowerOnVM_Task, "power on the endpoint VM", job.name)
+    run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False), "remove the snapshot", job.name)
+
+
+def power_off(job: ConfigureJob, ctx: RunContext) -> None:
+    if _power_state(job) == "poweredOn":
+        run_task(job.vm.PowerOffVM_Task, "power off the endpoint VM", job.name, cancel_event=job.cancel_event)
+        ctx.say(f"Powered off {job.name}")
+        # A guest that notes its shutdown does so right away; give it a moment, so what it writes cannot land
+        # after the new configuration. (VIC's appliance leaves its keys as they were: then this just times out.)
+        deadline = time.monotonic() + SHUTDOWN_GRACE
+        while time.monotonic() < deadline and read_config(job.session, job.vm).components_started:
+            time.sleep(0.1)
+
+
+def rewrite(job: ConfigureJob, ctx: RunContext) -> None:
+    delta = config_delta(job, job.old, job.new)
+    _write(job, delta, "rewrite the VCH configuration")
+    ctx.on_undo(f"configuration of {job.name}",
+                lambda: _write(job, config_delta(job, job.new, job.old), "restore the previous configuration"))
+    ctx.say(f"Rewrote {len(delta)} configuration value(s)")
+
+
+def update_pool(job: ConfigureJob, ctx: RunContext) -> None:
+    props = retrieve_objects(job.session.content, [job.vm], ["resourcePool"])[job.vm]
+    pool = props["resourcePool"]
+    old = retrieve_objects(job.session.content, [pool], ["config"])[pool]["config"]
+    compute = job.change.after.compute
+    spec = vim.ResourceConfigSpec(
+        cpuAllocation=vm_spec.resource_allocation(compute.cpu.limit, compute.cpu.reservation, compute.cpu.shares),
+        memoryAllocation=vm_spec.resource_allocation(compute.memory.limit, compute.memory.reservation,
+                                                     compute.memory.shares))
+    with vsphere_call("update the resource pool", job.name):
+        pool.UpdateConfig(name=None, config=spec)
+    restore = vim.ResourceConfigSpec(cpuAllocation=old.cpuAllocation, memoryAllocation=old.memoryAllocation)
+
+    def undo() -> None:
+        with vsphere_call("restore the resource pool", job.name):
+            pool.UpdateConfig(name=None, config=restore)
+
+    ctx.on_undo(f"resource pool settings of {job.name}", undo)
+    ctx.say(f"Updated resource pool {job.name}: " + ", ".join(job.change.live_paths))
+
+
+def power_on(job: ConfigureJob, ctx: RunContext) -> None:
+    run_task(job.vm.PowerOnVM_Task, "power on the endpoint VM", job.name, cancel_event=job.cancel_event)
+    ctx.on_undo(f"power state of {job.name}",
+                lambda: run_task(job.vm.PowerOffVM_Task, "power off the endpoint VM", job.name))
+    ctx.say(f"Powered on {job.name}")
+
+
+def wait_ready(job: ConfigureJob, ctx: RunContext) -> None:
+    """Until the guest reports its client address and started components and the Docker port accepts
+    connections. (No client certificate is at hand here, so the API itself is not asked.)"""
+    deadline = time.monotonic() + job.timeout
+    while True:
+        if job.cancel_event.is_set():
+            raise Cancelled()
+        config = read_config(job.session, job.vm)
+        failed = {n: s for n, s in config.component_states.items() if s not in ("", "true")}
+        if failed:
+            raise VchNotReady("VCH components failed to start: " + "; ".join(f"{n}: {s}" for n, s in failed.items()))
+        if config.client_ip is not None and config.components_started and _listening(str(config.client_ip),
+                                                                                      config.docker_port):
+            ctx.say(f"Docker API is listening on {config.client_ip}:{config.docker_port}")
+            return
+        if time.monotonic() > deadline:
+            raise VchNotReady(f"The VCH did not come back within {job.timeout:g} s",
+                              remedy="Check the endpoint VM's console in the vSphere Client")
+        time.sleep(0.2)
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def commit(job: ConfigureJob, ctx: RunContext) -> None:
+    """Success: nothing is to be undone any more; drop the snapshot and the lock."""
+    ctx.forget_undo()
+    _write(job, {UPDATE_STATUS_KEY: ""}, "unlock the VCH")
+    if job.snapshot is not None:
+        try:
+            run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False), "remove the snapshot", job.name)
+        except VicError as exc:  # the change is in place; a leftover snapshot is only clutter
+            ctx.say(f"Could not remove the snapshot ({exc}): remove it in the vSphere Client")
+            return
+        ctx.say("Removed the snapshot")
