@@ -4,7 +4,11 @@ PATCH takes a partial VCH model: only the fields given change. PUT takes the who
 their stored values). Either is merged with the VCH's stored configuration and validated before anything is
 done — a bad change is 422 naming the fields, a VCH another operation holds 409 — then answers 202 with the
 operation; its first progress message says whether the VCH restarts. ``?reset_progress=true`` clears a stale
-``UpdateInProgress`` mark.
+``UpdateInProgress`` mark. ``?dry_run=true`` answers 200 with only the ``configure`` preview (what would change,
+whether it restarts the VCH) and changes nothing, so a wizard can ask before applying.
+
+``GET …/vch/<vch_id>/spec``: the VCH's current configuration as the VCH model (secrets left out), what a
+"Configure VCH" wizard is pre-filled with, and which field paths configure changes live or with a restart.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from flask_smorest import Blueprint
 
 from plugin_server import privileges
 from plugin_server.api.common import call_for, operations
+from vic_machine import spec as vch_spec
 from vic_machine.errors import FieldError, InputError
 from vic_machine.operations.configure import configure, preview
+from vic_machine.operations.configure_change import LIVE, RESTART
+from vic_machine.operations.configure_spec import current_spec
 from vic_machine.operations.create import ValidationFailed
 from vic_machine.operations.find import find_vch
 
@@ -32,15 +39,22 @@ CONFIGURE_PRIVILEGES = (
     "VirtualMachine.State.RemoveSnapshot",
     "Resource.EditPool",
 )
-_DOC = {"parameters": [{"in": "query", "name": "reset_progress", "required": False,
-                        "schema": {"type": "boolean"}}]}
+_DOC = {"parameters": [{"in": "query", "name": name, "required": False, "schema": {"type": "boolean"}}
+                       for name in ("reset_progress", "dry_run")]}
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in ("1", "true", "yes")
 
 
 def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InputError(FieldError("body", "must be a JSON object: the VCH model (PUT) or part of it (PATCH)"))
-    reset = request.args.get("reset_progress", "").lower() in ("1", "true", "yes")
+    reset = _flag("reset_progress")
+    dry_run = _flag("dry_run")
+    if reset and dry_run:
+        raise InputError(FieldError("dry_run", "cannot be combined with reset_progress"))
     call = call_for(target, datacenter)
     session = call.session
     vch = find_vch(session, vch_id=vch_id, datacenter=datacenter)
@@ -51,6 +65,8 @@ def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
         except ValidationFailed as exc:
             raise InputError([FieldError(f.path, f"{f.message}. {f.remedy}".strip(". ") if f.remedy else f.message)
                               for f in exc.findings if f.level == "error"]) from None
+        if dry_run:
+            return {"configure": planned.to_dict()}, 200, {}
     timeout = current_app.config["CREATE_TIMEOUT"]
 
     def work(sink, cancel_event):
@@ -64,19 +80,35 @@ def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
     return answer, 202, {"Location": f"/container/operations/{op.id}"}
 
 
+def _spec(target: str, vch_id: str, datacenter: str) -> dict:
+    call = call_for(target, datacenter)
+    vch = find_vch(call.session, vch_id=vch_id, datacenter=datacenter)
+    spec, _config = current_spec(call.session, vch)
+    return {"vch": vch_spec.dump(spec), "configurable": {"live": list(LIVE), "restart": list(RESTART)}}
+
+
 def _routes(prefix: str, name: str) -> None:
     """With and without ``/datacenter/<datacenter>``; GET and DELETE of the same path live in ``vch.py``."""
+
+    @blp.route(f"{prefix}/vch/<vch_id>/spec", endpoint=f"{name}VchSpec", methods=["GET"])
+    class VchSpec(MethodView):
+        @blp.response(200)
+        def get(self, target, vch_id, datacenter=""):
+            """The VCH's current configuration as the VCH model (no secrets) and the configurable field paths."""
+            return _spec(target, vch_id, datacenter)
 
     @blp.route(f"{prefix}/vch/<vch_id>", endpoint=f"{name}VchConfigure", methods=["PUT", "PATCH"])
     class VchConfigure(MethodView):
         @blp.doc(**_DOC)
         @blp.response(202)
+        @blp.alt_response(200, description="dry_run: the preview only")
         def put(self, target, vch_id, datacenter=""):
             """Reconfigure a VCH from the whole VCH model; 202 with the operation."""
             return _configure(target, vch_id, datacenter, partial=False)
 
         @blp.doc(**_DOC)
         @blp.response(202)
+        @blp.alt_response(200, description="dry_run: the preview only")
         def patch(self, target, vch_id, datacenter=""):
             """Change only the fields given of a VCH; 202 with the operation."""
             return _configure(target, vch_id, datacenter, partial=True)

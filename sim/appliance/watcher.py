@@ -9,8 +9,9 @@ stored id is its own reference — not while it is still ``CreatingVCH``. When s
 guest-written keys are reset (see ``guest_keys.shutdown_changes``). Stopping the stand-in itself only stops
 the APIs: VMs are left as they are.
 
-Guest operations (``vic-machine debug``, issue 8) would be answered by the simulator, not here; this class
-only plays what a booted guest writes and serves.
+A served VCH whose guest keys were reset behind its back (an upgrade rewrites them while the VM is off; a power
+cycle may be too quick to be seen) boots again. ``vic-machine debug`` requests handed over in extraConfig (the
+simulator has no guest process manager) are answered by ``debug_guest`` and recorded: ``debug_state(moref)``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from pyVmomi import vmodl
 from sim.appliance.docker_api import DockerEndpoint
 from sim.appliance.docker_api import EngineFacts
 from sim.appliance.docker_api import server_tls_context
+from sim.appliance.debug_guest import GuestDebugState
+from sim.appliance.debug_guest import handle as handle_debug
+from sim.appliance.debug_guest import pending as pending_debug
 from sim.appliance.guest_keys import boot_changes
 from sim.appliance.guest_keys import failure_changes
 from sim.appliance.guest_keys import loopback_address
@@ -52,6 +56,7 @@ _PROPERTIES = ["runtime.powerState", "config.extraConfig"]
 # Seconds a WaitForUpdatesEx call may block when nothing is due; bounds how long stop() waits too.
 _MAX_WAIT = 1
 _SLOTS = range(1, 255)
+_REREAD_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class ApplianceStandIn:
         self._due: dict[str, float] = {}
         self._failed: set[str] = set()
         self._servers: dict[str, tuple[DockerEndpoint, Endpoint]] = {}
+        self._debug: dict[str, GuestDebugState] = {}
+        self._last_reread = 0.0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._ready = threading.Event()
@@ -154,6 +161,11 @@ class ApplianceStandIn:
         """The VCHs being served now, by VM moref."""
         with self._lock:
             return {moref: info for moref, (_, info) in self._servers.items()}
+
+    def debug_state(self, moref: str) -> GuestDebugState:
+        """What ``vic-machine debug`` asked of this VCH's guest since it booted (never the password itself)."""
+        with self._lock:
+            return self._debug.get(moref, GuestDebugState())
 
     @property
     def running(self) -> bool:
@@ -221,7 +233,7 @@ class ApplianceStandIn:
                     self._version = result.version
                     dirty = self._absorb(result)
                 self._ready.set()
-                self._reconcile(dirty)
+                self._reconcile(dirty | self._reread_served())
                 if wait == 0:
                     self._stopping.wait(0.05)
         except Exception as exc:  # noqa: BLE001 - the thread must end cleanly whatever happened
@@ -255,6 +267,34 @@ class ApplianceStandIn:
                         vm.extra = read_extra_config(value or [])
         return dirty
 
+    def _reread_served(self) -> set[str]:
+        """Re-read the extraConfig of served VMs at most every ``_REREAD_SECONDS``: the simulator does not always
+        report an extraConfig change through WaitForUpdatesEx (a debug request went unseen), so updates alone
+        are not trusted for what a served guest must answer. RetrieveProperties, not …Ex: tests inject faults
+        on the latter and must meet them themselves."""
+        now = time.monotonic()
+        with self._lock:
+            served = [self._vms[m] for m in self._servers if m in self._vms]
+        if not served or now - self._last_reread < _REREAD_SECONDS:
+            return set()
+        self._last_reread = now
+        pc = vmodl.query.PropertyCollector
+        spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=vm.obj, skip=False) for vm in served],
+                             propSet=[pc.PropertySpec(type=vim.VirtualMachine, pathSet=["config.extraConfig"])])
+        try:
+            contents = self._content.propertyCollector.RetrieveContents([spec])
+        except Exception as exc:  # noqa: BLE001 - a VM destroyed meanwhile; the updates will say so
+            log.debug("could not re-read served VMs: %s", exc)
+            return set()
+        changed = set()
+        for item in contents or []:
+            vm = self._vms.get(item.obj._moId)
+            extra = read_extra_config(next((p.val for p in item.propSet or []), None) or [])
+            if vm is not None and extra != vm.extra:
+                vm.extra = extra
+                changed.add(item.obj._moId)
+        return changed
+
     def _write(self, vm: _Vm, changes: dict[str, str]) -> None:
         if not changes:
             return
@@ -276,12 +316,16 @@ class ApplianceStandIn:
             if vm is not None and vm.serves(moref):
                 if moref not in serving and moref not in self._due and moref not in self._failed:
                     self._due[moref] = time.monotonic() + self.boot_delay
+                elif moref in serving and moref in dirty:
+                    self._follow_up(moref, vm)
                 continue
             self._due.pop(moref, None)
             was_up = moref in serving or moref in self._failed
             self._failed.discard(moref)
             self._stop_serving(moref)
             if was_up and vm is not None and vm.power != POWERED_ON:
+                with self._lock:
+                    self._debug.pop(moref, None)  # SSH and the root password do not outlive a restart
                 self._guarded(moref, "reset the guest keys of", lambda: self._write(vm, shutdown_changes(vm.extra)))
         now = time.monotonic()
         for moref, when in list(self._due.items()):
@@ -307,6 +351,24 @@ class ApplianceStandIn:
             self._failed.add(moref)
             return
         log.info("VCH %s (%s): Docker API at %s", info.name, moref, info.url)
+
+    def _follow_up(self, moref: str, vm: _Vm) -> None:
+        """A served VCH changed: boot again when its guest keys were reset; answer a debug request."""
+        with self._lock:
+            address = self._servers[moref][1].address
+        if boot_changes(vm.extra, ipaddress.IPv4Address(address)):
+            self._stop_serving(moref)
+            self._due[moref] = time.monotonic() + self.boot_delay
+            return
+        if pending_debug(vm.extra):
+            with self._lock:
+                state = self._debug.get(moref, GuestDebugState())
+            state, ack = handle_debug(state, vm.extra)
+            if self._guarded(moref, "acknowledge the debug request of", lambda: self._write(vm, ack)):
+                with self._lock:
+                    self._debug[moref] = state
+                log.info("VCH %s: debug request taken (ssh %s, root password set %s)", moref, state.ssh_enabled,
+                         state.root_password_set)
 
     def _serve(self, moref: str, vm: _Vm) -> tuple[DockerEndpoint, Endpoint]:
         config = decode(vm.extra)
