@@ -11,7 +11,7 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
 from plugin_server.errors import error_body
 from plugin_server.sessions import SessionCache

@@ -23,6 +23,7 @@ from pyVmomi import vim
 from sim.appliance import ApplianceStandIn
 from sim.faults import FaultClient
 from sim.runner import Simulator
+from tests.vch_support import VchWorld, make_world
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +55,21 @@ def start_sim() -> Iterator[Callable[..., Simulator]]:
     yield start
     for simulator in started:
         simulator.stop()
+
+
+@pytest.fixture(scope="module")
+def vch_world(start_sim, tmp_path_factory) -> Iterator[Callable[..., VchWorld]]:
+    """Factory: ``vch_world(appliance=True, users=..., **model)`` a simulator of its own ready for VCHs, per module."""
+    worlds: list[VchWorld] = []
+
+    def make(*, appliance: bool = True, **model) -> VchWorld:
+        world = make_world(start_sim(**model), tmp_path_factory.mktemp("isos"), appliance=appliance)
+        worlds.append(world)
+        return world
+
+    yield make
+    for world in worlds:
+        world.close()
 
 
 @pytest.fixture

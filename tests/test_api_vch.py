@@ -3,7 +3,6 @@ certificates, log, delete; errors; a second server replica reading the operation
 
 import io
 import json
-import time
 import zipfile
 
 import pytest

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.appliance import ApplianceStandIn
-from sim.isos import ensure_isos
-from tests.support import session_for
-from tests.vch_support import allow_vic_engine, vch_spec
+from tests.vch_support import vch_spec
 from vic_machine.errors import InputError, OperationFailed
 from vic_machine.extraconfig.keys import UPDATE_STATUS_KEY
-from vic_machine.iso import check_isos
 from vic_machine.operations.configure import ConfigureInProgress, configure, preview
 from vic_machine.operations.configure_spec import current_spec
 from vic_machine.operations.configure_steps import write_extra
@@ -23,19 +19,13 @@ from vic_machine.vsphere.collector import retrieve_objects
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
-    isos = check_isos(*ensure_isos(tmp_path_factory.mktemp("isos")))
-    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
+def env(vch_world):
+    world = vch_world()
     spec = vch_spec("vch-conf")
     spec.compute.cpu.limit = 2000
     spec.network.public.nameservers = ["192.0.2.53"]
-    create(session, spec, isos=isos, timeout=20)
-    yield sim, session
-    stand_in.stop()
-    session.logout()
+    create(world.session, spec, isos=world.isos, timeout=20)
+    return world.sim, world.session
 
 
 def _vch(session):

@@ -7,15 +7,11 @@ import json
 
 import pytest
 
-from sim.appliance import ApplianceStandIn
-from sim.isos import ensure_isos
 from tests.api_support import basic, make_app, target_path
-from tests.support import session_for
 from tests.test_api_vch import _events
-from tests.vch_support import allow_vic_engine, vch_spec
+from tests.vch_support import vch_spec
 from vic_machine.cli.main import main
 from vic_machine.extraconfig.keys import UPDATE_STATUS_KEY
-from vic_machine.iso import check_isos
 from vic_machine.operations.configure_steps import write_extra
 from vic_machine.operations.create import create
 from vic_machine.operations.find import find_vch
@@ -24,18 +20,10 @@ from vic_machine.vsphere.collector import retrieve_objects
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
-    isos = check_isos(*ensure_isos(tmp_path_factory.mktemp("isos")))
-    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
-    result = create(session, vch_spec("vch-cfg", "no-tlsverify"), isos=isos, timeout=20)
-    target = ["--target", f"https://{sim.host}:{sim.port}", "--user", sim.username, "--password", sim.password,
-              "--thumbprint", sim.thumbprint_sha256]
-    yield sim, session, target, result.vm
-    stand_in.stop()
-    session.logout()
+def env(vch_world):
+    world = vch_world()
+    result = create(world.session, vch_spec("vch-cfg", "no-tlsverify"), isos=world.isos, timeout=20)
+    return world.sim, world.session, world.target_args, result.vm
 
 
 def _cpu_limit(session, vm_id):

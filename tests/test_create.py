@@ -7,12 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.appliance import ApplianceStandIn
-from sim.isos import ensure_isos
-from tests.support import session_for
-from tests.vch_support import allow_vic_engine, picture, vch_spec
+from tests.vch_support import picture, vch_spec
 from vic_machine.certs import CertBundle
-from vic_machine.iso import check_isos
 from vic_machine.operations.create import create
 from vic_machine.operations.delete import delete_vch
 from vic_machine.operations.find import find_vch
@@ -22,15 +18,9 @@ from vic_machine.operations.wait import docker_request
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
-    isos = check_isos(*ensure_isos(tmp_path_factory.mktemp("isos")))
-    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
-    yield sim, session, isos
-    stand_in.stop()
-    session.logout()
+def env(vch_world):
+    world = vch_world()
+    return world.sim, world.session, world.isos
 
 
 @pytest.mark.parametrize("mode", ["tlsverify", "no-tlsverify", "no-tls"])

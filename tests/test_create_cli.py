@@ -7,25 +7,14 @@ import zipfile
 
 import pytest
 
-from sim.appliance import ApplianceStandIn
-from sim.isos import ensure_isos
-from tests.support import session_for
-from tests.vch_support import allow_vic_engine, picture
+from tests.vch_support import picture
 from vic_machine.cli.main import main
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
-    appliance, bootstrap = ensure_isos(tmp_path_factory.mktemp("isos"))
-    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
-    target = ["--target", f"https://{sim.host}:{sim.port}", "--user", sim.username, "--password", sim.password,
-              "--thumbprint", sim.thumbprint_sha256]
-    yield session, target, ["--appliance-iso", str(appliance), "--bootstrap-iso", str(bootstrap)]
-    stand_in.stop()
-    session.logout()
+def env(vch_world):
+    world = vch_world()
+    return world.session, world.target_args, world.iso_args
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:

@@ -7,24 +7,17 @@ import threading
 
 import pytest
 
-from sim.isos import ensure_isos
-from tests.support import session_for
-from tests.vch_support import allow_vic_engine, picture, vch_spec
+from tests.vch_support import picture, vch_spec
 from vic_machine.errors import Cancelled, OperationFailed
-from vic_machine.iso import check_isos
 from vic_machine.operations import upload
 from vic_machine.operations.create import create
 from vic_machine.spec.model import VolumeStore
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
-    isos = check_isos(*ensure_isos(tmp_path_factory.mktemp("isos")))
-    yield sim, session, isos
-    session.logout()
+def env(vch_world):
+    world = vch_world(appliance=False)
+    return world.sim, world.session, world.isos
 
 
 def full_spec(name: str):

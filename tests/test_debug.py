@@ -18,11 +18,8 @@ PASSWORD = "Corr3ct-Horse-Battery"
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    env = start_env(start_sim, tmp_path_factory)
-    yield env
-    env.stand_in.stop()
-    env.session.logout()
+def env(vch_world, tmp_path_factory):
+    return start_env(vch_world, tmp_path_factory)
 
 
 def _request_keys(vm) -> dict:

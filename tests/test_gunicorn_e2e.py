@@ -3,7 +3,6 @@ stream, the operation visible as a task in the simulator; and `status` agrees wi
 
 import base64
 import json
-import os
 import signal
 import socket
 import ssl

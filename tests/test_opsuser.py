@@ -6,12 +6,8 @@ from __future__ import annotations
 import pytest
 from pyVmomi import vim
 
-from sim.appliance import ApplianceStandIn
-from sim.isos import ensure_isos
-from tests.support import session_for
-from tests.vch_support import allow_vic_engine, vch_spec
+from tests.vch_support import vch_spec
 from vic_machine.inventory import take_snapshot
-from vic_machine.iso import check_isos
 from vic_machine.operations.create import create
 from vic_machine.operations.delete import delete_vch
 from vic_machine.operations.find import find_vch
@@ -21,15 +17,9 @@ from vic_machine.vsphere.collector import retrieve
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    sim = start_sim(users={"ops": "ops-pw"})
-    session = session_for(sim)
-    allow_vic_engine(session)
-    isos = check_isos(*ensure_isos(tmp_path_factory.mktemp("isos")))
-    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
-    yield sim, session, isos
-    stand_in.stop()
-    session.logout()
+def env(vch_world):
+    world = vch_world(users={"ops": "ops-pw"})
+    return world.sim, world.session, world.isos
 
 
 def _ops_spec(name: str, grant: bool):

@@ -13,11 +13,8 @@ from tests.upgrade_support import make_vch, observed, start_env
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    env = start_env(start_sim, tmp_path_factory)
-    yield env
-    env.stand_in.stop()
-    env.session.logout()
+def env(vch_world, tmp_path_factory):
+    return start_env(vch_world, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

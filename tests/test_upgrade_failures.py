@@ -19,11 +19,8 @@ from vic_machine.operations.wait import read_config
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
-    env = start_env(start_sim, tmp_path_factory)
-    yield env
-    env.stand_in.stop()
-    env.session.logout()
+def env(vch_world, tmp_path_factory):
+    return start_env(vch_world, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -103,5 +103,5 @@ def test_a_vic_made_vch_is_listed_inspected_and_deleted(session):
     assert create_flags(found)[2] == "--name=vch1"
 
     result = delete_vch(session, found)
-    assert result.removed == [f"endpoint VM vch1", "folder [LocalDS_0] vch1", "VM folder vch1", "resource pool vch1"]
+    assert result.removed == ["endpoint VM vch1", "folder [LocalDS_0] vch1", "VM folder vch1", "resource pool vch1"]
     assert picture(session) == before

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from sim.appliance import ApplianceStandIn
 from sim.isos import ensure_isos
-from tests.support import session_for
-from tests.vch_support import allow_vic_engine, datastore_files, vch_spec
+from tests.vch_support import datastore_files, vch_spec
 from vic_machine.iso import CheckedIsos, check_isos
 from vic_machine.operations.create import create
 from vic_machine.operations.find import find_vch
@@ -31,18 +30,12 @@ class Env:
         return ["--appliance-iso", isos.appliance.path, "--bootstrap-iso", isos.bootstrap.path]
 
 
-def start_env(start_sim, tmp_path_factory) -> Env:
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
+def start_env(vch_world, tmp_path_factory) -> Env:
+    world = vch_world()
     folder = tmp_path_factory.mktemp("isos")
-    old = check_isos(*ensure_isos(folder / "old"))
     new = check_isos(*ensure_isos(folder / "new", version="v1.5.9", build="1"))
     newer = check_isos(*ensure_isos(folder / "newer", version="v1.5.10", build="2"))
-    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
-    target = ["--target", f"https://{sim.host}:{sim.port}", "--user", sim.username, "--password", sim.password,
-              "--thumbprint", sim.thumbprint_sha256]
-    return Env(sim, session, stand_in, old, new, newer, target)
+    return Env(world.sim, world.session, world.stand_in, world.isos, new, newer, world.target_args)
 
 
 def make_vch(env: Env, name: str):

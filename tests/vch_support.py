@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pyVmomi import vim
 
 from vic_machine.spec.model import VchSpec
@@ -67,3 +69,41 @@ def inventory_state(session) -> dict:
 def picture(session) -> tuple[dict, set[str]]:
     """Inventory and datastore together: equal before and after means nothing was left behind."""
     return inventory_state(session), datastore_files(session)
+
+
+@dataclass
+class VchWorld:
+    """A simulator ready for VCHs: vic-engine open, simulator ISOs, and (usually) the appliance stand-in."""
+
+    sim: object
+    session: object
+    isos: object
+    stand_in: object | None
+
+    @property
+    def target_args(self) -> list[str]:
+        sim = self.sim
+        return ["--target", f"https://{sim.host}:{sim.port}", "--user", sim.username, "--password", sim.password,
+                "--thumbprint", sim.thumbprint_sha256]
+
+    @property
+    def iso_args(self) -> list[str]:
+        return ["--appliance-iso", str(self.isos.appliance.path), "--bootstrap-iso", str(self.isos.bootstrap.path)]
+
+    def close(self) -> None:
+        if self.stand_in is not None:
+            self.stand_in.stop()
+        self.session.logout()
+
+
+def make_world(sim, iso_dir, *, appliance: bool = True) -> VchWorld:
+    from sim.appliance import ApplianceStandIn
+    from sim.isos import ensure_isos
+    from tests.support import session_for
+    from vic_machine.iso import check_isos
+
+    session = session_for(sim)
+    allow_vic_engine(session)
+    isos = check_isos(*ensure_isos(iso_dir))
+    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start() if appliance else None
+    return VchWorld(sim, session, isos, stand_in)

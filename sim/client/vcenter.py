@@ -7,7 +7,6 @@ one property-collector read, whatever its size.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from pyVmomi import vim
 

@@ -16,7 +16,7 @@ def _lookup(ctx: Context, location: str, path: str, what: str, findings: list[Fi
     name = datastore_name(location)
     ds = ctx.inventory.datastore(name)
     if ds is None:
-        findings.append(error(f"storage.datastore_not_found", path, STEP,
+        findings.append(error("storage.datastore_not_found", path, STEP,
                               f"{what} datastore {name!r} not found in datacenter {ctx.inventory.datacenter}",
                               f"Choose one of: {_available(ctx)}"))
     elif not ds.accessible:
