@@ -10,22 +10,15 @@ failing the call itself.
 
 from __future__ import annotations
 
-import json
-import ssl
-import urllib.error
-import urllib.request
 from typing import Any
 
+from sim.control import ControlEndpoint
 
-class FaultClient:
+
+class FaultClient(ControlEndpoint):
     """Add, list and reset fault rules on one simulator."""
 
-    def __init__(self, control_url: str) -> None:
-        self.url = control_url.rstrip("/") + "/faults"
-        # Our own simulator on loopback with a fresh self-signed certificate.
-        self._ssl = ssl.create_default_context()
-        self._ssl.check_hostname = False
-        self._ssl.verify_mode = ssl.CERT_NONE
+    name = "faults"
 
     def inject(
         self,
@@ -61,18 +54,3 @@ class FaultClient:
     def reset(self) -> None:
         """Remove every rule."""
         self._call("DELETE")
-
-    def _call(self, verb: str, payload: dict[str, Any] | None = None) -> Any:
-        data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(self.url, data=data, method=verb)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, context=self._ssl, timeout=10) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as exc:
-            try:
-                detail = json.load(exc).get("error", exc.reason)
-            except ValueError:
-                detail = exc.reason
-            raise ValueError(f"fault injection refused: {detail}") from None
