@@ -1,7 +1,7 @@
 """Compute findings: the resource exists and is unambiguous, DRS, VM groups, capacity, host states.
 
-vcsim 0.24.2 ignores ``drsConfig`` in ReconfigureComputeResource_Task and has no DisconnectHost_Task, so
-those two states are made by editing the snapshot the simulator gave (``dataclasses.replace``).
+vcsim 0.24.2 has no DisconnectHost_Task, so that state is made by editing the snapshot the simulator gave
+(``dataclasses.replace``). DRS is switched off in the simulator itself (our simulator applies drsConfig).
 """
 
 from __future__ import annotations
@@ -90,21 +90,24 @@ def test_a_pool_holding_a_vch_is_refused(vc):
     assert codes(vc.validate(spec)) == {"compute.holds_vch"}
 
 
-def _drs_off(inventory):
-    return replace(inventory, compute=tuple(replace(n, drs_enabled=False) if n.kind == "cluster" else n
-                                            for n in inventory.compute))
+def _set_drs(vc, enabled: bool) -> None:
+    cluster = find(vc.si, vim.ClusterComputeResource, "DC0_C0")
+    spec = vim.cluster.ConfigSpecEx(drsConfig=vim.cluster.DrsConfigInfo(enabled=enabled))
+    wait(cluster.ReconfigureComputeResource_Task(spec=spec, modify=True))
 
 
 def test_drs_disabled_is_a_warning_and_blocks_a_vm_group(vc):
     spec = base_spec("vch-drs")
-    inventory = vc.inventory()
-    assert validate(spec, inventory, probes=False) == []
-    found = validate(spec, _drs_off(inventory), probes=False)
-    assert [(f.level, f.code) for f in found] == [(WARNING, "compute.drs_disabled")]
-    spec.compute.affinity.use_vm_group = True
-    assert validate(spec, inventory, probes=False) == []
-    assert codes(validate(spec, _drs_off(inventory), probes=False)) == {"compute.drs_disabled",
-                                                                        "compute.vm_group_no_drs"}
+    assert vc.validate(spec) == []
+    _set_drs(vc, False)
+    try:
+        found = vc.validate(spec)
+        assert [(f.level, f.code) for f in found] == [(WARNING, "compute.drs_disabled")]
+        spec.compute.affinity.use_vm_group = True
+        assert codes(vc.validate(spec)) == {"compute.drs_disabled", "compute.vm_group_no_drs"}
+    finally:
+        _set_drs(vc, True)
+    assert vc.validate(spec) == []
 
 
 def test_vm_group_needs_a_cluster(vc):

@@ -70,6 +70,9 @@ func (h *hooks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if call.method == "ReconfigureComputeResource_Task" {
+		applyDrsConfig(call.this, body)
+	}
 	after := afterHooks[call.method]
 	if after == nil {
 		h.next.ServeHTTP(w, r)
