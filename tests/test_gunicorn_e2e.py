@@ -1,5 +1,5 @@
 """`vic-plugin serve` (gunicorn, HTTPS) creates and deletes a VCH through the API, progress read from the SSE
-stream, the operation visible as a task in the simulator; and `status` agrees with the running server."""
+stream, the operation visible as a task in the simulator and readable from a second server process."""
 
 import base64
 import json
@@ -31,14 +31,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(start_sim, tmp_path_factory):
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
-    isos = ensure_isos(tmp_path_factory.mktemp("isos"))[0].parent
+def _serve(sim, isos, state) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    state = tmp_path_factory.mktemp("state")
     process = subprocess.Popen(
         [str(BIN / "vic-plugin"), "serve", "--bind", f"127.0.0.1:{port}", "--state-dir", str(state),
          "--vcenter", f"{sim.host}:{sim.port}={sim.thumbprint_sha256}", "--iso-dir", str(isos), "--threads", "4"],
@@ -48,15 +42,27 @@ def served(start_sim, tmp_path_factory):
     while True:
         try:
             urllib.request.urlopen(f"{base}/container/hello", context=CONTEXT, timeout=2).read()
-            break
+            return process, base
         except OSError:
             assert process.poll() is None, process.stdout.read()
             assert time.monotonic() < deadline, "vic-plugin serve did not answer"
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def served(start_sim, tmp_path_factory):
+    """Two server processes on one simulator: replicas behind a load balancer would be the same."""
+    sim = start_sim()
+    session = session_for(sim)
+    allow_vic_engine(session)
+    isos = ensure_isos(tmp_path_factory.mktemp("isos"))[0].parent
+    first, base = _serve(sim, isos, tmp_path_factory.mktemp("state"))
+    second, other = _serve(sim, isos, tmp_path_factory.mktemp("state"))
     with ApplianceStandIn.for_simulator(sim, boot_delay=0.1):
-        yield sim, session, base
-    process.send_signal(signal.SIGTERM)
-    process.wait(15)
+        yield sim, session, base, other
+    for process in (first, second):
+        process.send_signal(signal.SIGTERM)
+        process.wait(15)
     session.logout()
 
 
@@ -85,7 +91,7 @@ def _follow(base, sim, location):
 
 
 def test_create_and_delete_through_gunicorn(served):
-    sim, session, base = served
+    sim, session, base, other = served
     before = inventory_state(session)
     spec = make_spec("gunicorn-vch", "no-tlsverify")
     spec.auth.server.generate.cname = "gunicorn-vch.example.com"
@@ -99,6 +105,11 @@ def test_create_and_delete_through_gunicorn(served):
     task_id = location.rsplit("/", 1)[-1].split("@")[0]
     task = next(t for t in session.content.taskManager.recentTask if t._moId == task_id)
     assert str(task.info.state) == "success" and task.info.descriptionId.endswith("CreateVch")
+
+    # The second server process reads the operation, started on the first, from vCenter.
+    with _request(other, sim, "GET", location) as r:
+        state = json.load(r)
+    assert state["state"] == "success" and state["result"]["id"] == final["result"]["id"]
 
     vch_id = final["result"]["id"]
     with _request(base, sim, "DELETE", f"/container/target/{sim.host}:{sim.port}/vch/{vch_id}",
