@@ -6,6 +6,9 @@ const ROUTES = {
   "/home": () => import("./home.js"),
   "/create-wizard": () => import("./wizard/wizard.js"),
   "/delete": () => import("./delete.js"),
+  "/configure": () => import("./configure.js"),
+  "/upgrade": () => import("./upgrade.js"),
+  "/debug": () => import("./debug.js"),
   "/vm-portlet": () => import("./vm-portlet.js"),
 };
 

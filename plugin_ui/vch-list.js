@@ -2,6 +2,7 @@
 import { currentTarget, download, get, openModal, targetPath } from "./api.js";
 import { alertBox, h } from "./dom.js";
 import { dataGrid } from "./table.js";
+import { upgradeTarget } from "./upgrade.js";
 
 const WIZARD_SIZE = { width: 1050, height: 700 };
 
@@ -54,6 +55,14 @@ export async function render(root) {
       empty: "No virtual container hosts yet: create one with New Virtual Container Host.",
       detail: async (v) => h("pre", { class: "vic-log" }, await get(`${base}/vch/${encodeURIComponent(v.id)}/log`)),
       rowActions: (v) => [
+        v.creating ? null : h("button", { type: "button", class: "btn btn-sm btn-link", "data-action": "configure",
+          onclick: async () => { await openModal("/configure", `Configure ${v.name}`, WIZARD_SIZE, [{ id: vmId(target, v) }]); reload(); } },
+        "Configure"),
+        upgradeTarget(v.upgrade_status) ? h("button", { type: "button", class: "btn btn-sm btn-link", "data-action": "upgrade",
+          onclick: async () => {
+            await openModal("/upgrade", `Upgrade ${v.name}`, { width: 640, height: 480 }, [{ id: vmId(target, v) }]);
+            reload();
+          } }, "Upgrade") : null,
         h("button", { type: "button", class: "btn btn-sm btn-link", "data-action": "delete",
           onclick: async () => {
             await openModal("/delete", "Delete Virtual Container Host", { width: 600, height: 420 },

@@ -1,6 +1,9 @@
 // The summary card on a VM: the VCH card on a VCH's endpoint VM, the container card on a container VM.
-import { ApiError, currentTarget, get, parseObjectId, targetPath } from "./api.js";
+import { ApiError, currentTarget, get, openModal, parseObjectId, targetPath } from "./api.js";
 import { alertBox, copyText, h } from "./dom.js";
+import { upgradeTarget } from "./upgrade.js";
+
+const WIZARD_SIZE = { width: 1050, height: 700 };
 
 function facts(rows) {
   return h("dl", { class: "vic-facts" }, ...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
@@ -11,6 +14,19 @@ async function orNull(promise) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   }
+}
+
+// Configure and Upgrade open as modals about this VM; the card is drawn again when they close.
+function manage(vch, objectId, redraw) {
+  const open = (view, title, size) => async () => { await openModal(view, title, size, [{ id: objectId }]); redraw(); };
+  const to = upgradeTarget((vch.runtime || {}).upgrade_status || vch.upgrade_status);
+  return h("div", { class: "vic-card-actions" },
+    h("button", { type: "button", class: "btn btn-sm btn-outline", id: "configure-vch",
+      onclick: open("/configure", `Configure ${vch.name}`, WIZARD_SIZE) }, "Configure…"),
+    to ? h("button", { type: "button", class: "btn btn-sm btn-outline", id: "upgrade-vch",
+      onclick: open("/upgrade", `Upgrade ${vch.name}`, { width: 640, height: 480 }) }, `Upgrade to ${to}…`) : null,
+    h("button", { type: "button", class: "btn btn-sm btn-outline", id: "enable-ssh",
+      onclick: open("/debug", `Enable SSH on ${vch.name}`, { width: 560, height: 440 }) }, "Enable SSH…"));
 }
 
 function vchCard(vch) {
@@ -42,8 +58,13 @@ export async function render(root) {
   try {
     const target = await currentTarget();
     const base = targetPath(target);
-    const vch = moid ? await orNull(get(`${base}/vch/${encodeURIComponent(moid)}`)) : null;
-    if (vch) { root.append(vchCard(vch)); return; }
+    const path = `${base}/vch/${encodeURIComponent(moid)}`;
+    const vch = moid ? await orNull(get(path)) : null;
+    if (vch) {
+      const redraw = () => { root.replaceChildren(); render(root); };
+      root.append(vchCard(vch), manage(vch, context.id, redraw));
+      return;
+    }
     const list = moid ? await orNull(get(`${base}/containers`)) : null;
     const container = ((list && list.containers) || []).find((c) => c.vm === moid);
     root.append(container ? containerCard(container)

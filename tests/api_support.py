@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 from plugin_server.app import create_app
 
@@ -20,3 +21,16 @@ def basic(user: str, password: str) -> dict:
 
 def target_path(sim) -> str:
     return f"/container/target/{sim.host}:{sim.port}"
+
+
+def sse_events(client, op_id, auth) -> list[tuple[str, dict]]:
+    """Every (event, data) of an operation's server-sent event stream, read to its end."""
+    response = client.get(f"/container/operations/{op_id}/events", headers=auth, buffered=False)
+    events, kind = [], None
+    for raw in response.response:
+        for line in raw.decode().splitlines():
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: "):
+                events.append((kind, json.loads(line[6:])))
+    return events

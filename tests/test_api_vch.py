@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from sim.appliance import ApplianceStandIn
-from tests.api_support import basic, make_app, target_path
+from tests.api_support import basic, make_app, sse_events, target_path
 from tests.support import session_for
 from tests.vch_support import allow_vic_engine, datastore_files, inventory_state
 from vic_machine import spec as vch_spec
@@ -46,18 +46,6 @@ def _body(name, mode="tlsverify"):
     return vch_spec.dump(spec)
 
 
-def _events(client, op_id, auth):
-    response = client.get(f"/container/operations/{op_id}/events", headers=auth, buffered=False)
-    events, kind = [], None
-    for raw in response.response:
-        for line in raw.decode().splitlines():
-            if line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: "):
-                events.append((kind, json.loads(line[6:])))
-    return events
-
-
 def test_create_list_inspect_download_delete(env, app):
     sim, session = env
     client = app.test_client()
@@ -69,7 +57,7 @@ def test_create_list_inspect_download_delete(env, app):
     op_id = r.json["id"]
     assert r.headers["Location"] == f"/container/operations/{op_id}"
     assert op_id.startswith("task-")
-    events = _events(client, op_id, auth)
+    events = sse_events(client, op_id, auth)
     steps = [e["step"] for k, e in events if k == "progress" and e["kind"] == "step"]
     assert "Create the endpoint VM" in " ".join(steps) or len(steps) >= 5
     kind, final = events[-1]
@@ -108,7 +96,7 @@ def test_create_list_inspect_download_delete(env, app):
     r = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"containers": "all", "volume_stores": "all"},
                       headers=auth)
     assert r.status_code == 202
-    kind, final = _events(client, r.json["id"], auth)[-1]
+    kind, final = sse_events(client, r.json["id"], auth)[-1]
     assert final["state"] == "success" and final["result"]["removed"]
     assert all(v["id"] != vch_id for v in client.get(f"{target_path(sim)}/vch", headers=auth).json["vchs"])
     assert inventory_state(session) == before_inventory
@@ -133,11 +121,11 @@ def test_second_create_of_the_same_name_while_running_is_409(env, app):
         second = client.post(f"{target_path(sim)}/vch", json=_body("api-twice", "no-tls"), headers=auth)
         assert second.status_code == 409 and "already running" in second.json["message"]
     finally:
-        kind, final = _events(client, first.json["id"], auth)[-1]
+        kind, final = sse_events(client, first.json["id"], auth)[-1]
         sim.faults.reset()
     assert final["state"] == "success"
     r = client.delete(f"{target_path(sim)}/vch/{final['result']['id']}", json={}, headers=auth)
-    assert _events(client, r.json["id"], auth)[-1][1]["state"] == "success"
+    assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
 
 
 def test_failed_create_reports_what_was_undone(env, app):
@@ -148,7 +136,7 @@ def test_failed_create_reports_what_was_undone(env, app):
     sim.faults.inject("PowerOnVM_Task", "InvalidState", message="host is busy")
     try:
         r = client.post(f"{target_path(sim)}/vch", json=_body("api-fails", "no-tls"), headers=auth)
-        kind, final = _events(client, r.json["id"], auth)[-1]
+        kind, final = sse_events(client, r.json["id"], auth)[-1]
     finally:
         sim.faults.reset()
     assert final["state"] == "error"
@@ -192,7 +180,7 @@ def test_vch_left_creating_by_a_crashed_server_is_listed_and_cleaned_up(env, app
     auth = basic(sim.username, sim.password)
     before = inventory_state(session)
     r = client.post(f"{target_path(sim)}/vch", json=_body("api-orphan", "no-tls"), headers=auth)
-    vch_id = _events(client, r.json["id"], auth)[-1][1]["result"]["id"]
+    vch_id = sse_events(client, r.json["id"], auth)[-1][1]["result"]["id"]
     vm = vim.VirtualMachine(vch_id, session.stub)
     # What a server crashing mid-create leaves: the endpoint VM still marked CreatingVCH.
     spec = vim.vm.ConfigSpec(extraConfig=[vim.option.OptionValue(key="guestinfo.vice./init/common/id",
@@ -202,5 +190,5 @@ def test_vch_left_creating_by_a_crashed_server_is_listed_and_cleaned_up(env, app
     assert listed["creating"] is True
     r = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"containers": "all", "volume_stores": "all"},
                       headers=auth)
-    assert _events(client, r.json["id"], auth)[-1][1]["state"] == "success"
+    assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
     assert inventory_state(session) == before

@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from tests.api_support import basic, make_app, target_path
-from tests.test_api_vch import _events
+from tests.api_support import basic, make_app, sse_events, target_path
 from tests.vch_support import vch_spec
 from vic_machine.cli.main import main
 from vic_machine.extraconfig.keys import UPDATE_STATUS_KEY
@@ -81,7 +80,7 @@ def test_api_patch_restart_change_and_refusals(env):
     r = client.patch(path, json={"syslog_addr": "udp://192.0.2.10:514"}, headers=auth)
     assert r.status_code == 202, r.json
     assert r.json["configure"]["needs_restart"] is True
-    events = _events(client, r.json["id"], auth)
+    events = sse_events(client, r.json["id"], auth)
     assert any("restarts the VCH" in e.get("message", "") for _, e in events)
     kind, final = events[-1]
     assert kind == "end" and final["state"] == "success", final
@@ -100,7 +99,7 @@ def test_api_patch_restart_change_and_refusals(env):
     r = client.patch(f"{path}?reset_progress=true",
                      json={"compute": {"cpu": {"limit": {"value": 1700, "units": "MHz"}}}}, headers=auth)
     assert r.status_code == 202
-    assert _events(client, r.json["id"], auth)[-1][1]["state"] == "success"
+    assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
     assert _cpu_limit(session, vm_id) == 1700
 
 
@@ -118,5 +117,27 @@ def test_api_put_whole_model(env):
     assert r.status_code == 202, r.json
     assert r.json["configure"] == {"id": vm_id, "name": "vch-cfg", "changed": ["compute.cpu.limit"],
                                    "needs_restart": False, "applied": False, "warnings": []}
-    assert _events(client, r.json["id"], auth)[-1][1]["state"] == "success"
+    assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
     assert _cpu_limit(session, vm_id) == 1800
+
+
+def test_api_current_spec_and_dry_run_change_nothing(env):
+    sim, session, _, vm_id = env
+    client = make_app(sim, CREATE_TIMEOUT=20).test_client()
+    auth = basic(sim.username, sim.password)
+    path = f"{target_path(sim)}/vch/{vm_id}"
+    current = client.get(f"{path}/spec", headers=auth)
+    assert current.status_code == 200
+    body = current.json
+    assert body["vch"]["name"] == "vch-cfg" and body["configurable"]["live"] and body["configurable"]["restart"]
+    assert "password" not in json.dumps(body["vch"]) and "private_key" not in json.dumps(body["vch"])
+    before = _cpu_limit(session, vm_id)
+    r = client.patch(f"{path}?dry_run=true", json={"compute": {"cpu": {"limit": {"value": 1234, "units": "MHz"}}}},
+                     headers=auth)
+    assert r.status_code == 200 and r.json["configure"]["needs_restart"] is False
+    r = client.patch(f"{path}?dry_run=true", json={"debug": 2}, headers=auth)
+    assert r.status_code == 200 and r.json["configure"]["needs_restart"] is True
+    assert _cpu_limit(session, vm_id) == before
+    assert client.get(f"{path}/spec", headers=auth).json["vch"].get("debug", 0) == body["vch"].get("debug", 0)
+    r = client.patch(f"{path}?dry_run=true&reset_progress=true", json={}, headers=auth)
+    assert r.status_code == 422 and "dry_run" in r.json["errors"]

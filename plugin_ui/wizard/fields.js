@@ -12,7 +12,7 @@ export function renderField(field, options = {}) {
   const choices = options.choices || (field.choices || []).map((c) => ({ value: String(c), label: String(c) }));
   if (field.type === "boolean") {
     input = h("input", { type: "checkbox", id, class: "clr-checkbox", "aria-describedby": described });
-    input.checked = Boolean(initialValue(field));
+    input.checked = Boolean(options.initial ?? initialValue(field));
     const wrapper = h("div", { class: "clr-form-control vic-field", "data-path": field.path },
       h("div", { class: "clr-checkbox-wrapper" }, input, h("label", { for: id, class: "clr-control-label" }, field.label)),
       help, message);

@@ -55,3 +55,51 @@ export function buildModel(fields, values, extras = {}) {
   for (const [path, value] of Object.entries(extras)) if (value !== undefined) setPath(model, path, value);
   return model;
 }
+
+/** A dotted path's value in a nested object, or undefined. */
+export function getPath(source, path) {
+  return path.split(".").reduce((v, k) => (v == null ? undefined : v[k]), source);
+}
+
+// Units a stored quantity may come in, per base unit, to show it in the unit the field asks for.
+const FACTORS = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4,
+  Hz: 1, KHz: 1e3, MHz: 1e6, GHz: 1e9, bit: 1 };
+
+function inUnit(quantity, unit) {
+  if (typeof quantity !== "object") return quantity;
+  const from = FACTORS[quantity.units];
+  const to = FACTORS[unit];
+  return from && to ? Math.round((quantity.value * from) / to) : quantity.value;
+}
+
+/** The text an input shows for a value of the VCH model: the inverse of toJson. */
+export function rawValue(field, value) {
+  if (field.type === "boolean") return Boolean(value);
+  if (value === undefined || value === null) return "";
+  if (field.multiple) {
+    const items = Array.isArray(value) ? value : [value];
+    if (field.type === "pem") return items.map((item) => String((item && item.pem) || item).trim()).join("\n");
+    return items.join(", ");
+  }
+  switch (field.type) {
+    case "quantity": return inUnit(value, field.unit);
+    case "shares": return typeof value === "object" ? String(value.level ?? value.number ?? "") : String(value);
+    // Trimmed as an input reads them, so an untouched field compares equal to what is stored.
+    case "pem": return String(typeof value === "object" ? value.pem || "" : value).trim();
+    case "managed_object": return typeof value === "object" ? value : { name: value };
+    default: return typeof value === "object" ? JSON.stringify(value) : String(value).trim();
+  }
+}
+
+/** {path: raw} for plain fields and {list path: [row]} for object lists, read from a VCH model. */
+export function rawFromModel(fields, model) {
+  const values = {};
+  const rows = {};
+  for (const field of fields) {
+    const value = getPath(model, field.path);
+    if (field.type !== "object") { values[field.path] = rawValue(field, value); continue; }
+    rows[field.path] = (Array.isArray(value) ? value : []).map((item) => Object.fromEntries(field.fields.map((sub) =>
+      [sub.path, rawValue(sub, getPath(item, sub.path.slice(field.path.length + 3)))])));
+  }
+  return { values, rows };
+}

@@ -25,7 +25,8 @@ function fieldFor(state, field) {
   if (field.type === "managed_object" && field.path.startsWith("network.")) {
     const bridge = field.path === "network.bridge.port_group";
     const choices = networkChoices(state, bridge);
-    const wanted = field.default && (field.default.id || field.default.name);
+    // A row's value is the chosen network's id once picked, the stored {id, name} before that.
+    const wanted = typeof field.default === "string" ? field.default : field.default && (field.default.id || field.default.name);
     const match = (state.inventory?.networks || []).find((n) => n.id === wanted || n.name === wanted);
     const initial = state.values[field.path] ?? (match ? match.id : "");
     return renderField(field, { choices, initial, keepEmpty: true, emptyLabel: "None" });
@@ -80,7 +81,8 @@ function securityChoice(state) {
   return h("fieldset", { class: "vic-choice" }, h("legend", { class: "clr-control-label" }, "Server certificate"), ...radios);
 }
 
-function hidden(state, path) {
+/** Whether a field is left out given the other answers (no TLS, no client verification, generated cert). */
+export function hidden(state, path) {
   const existing = state.values["vic.server_cert"] === "existing";
   if (path.startsWith("auth.server.generate.")) return existing || state.values["auth.no_tls"] === true;
   if (path === "auth.server.certificate" || path === "auth.server.private_key") return !existing || state.values["auth.no_tls"] === true;
@@ -93,13 +95,14 @@ export function renderStep(state, step, page) {
   state.widgets = [];
   const basic = h("div", { class: "vic-basic" });
   const advanced = h("div", { class: "vic-advanced-body" });
-  if (step.id === "compute") {
+  // A VCH being configured stays where it is: no compute tree, no certificate choice.
+  if (step.id === "compute" && !state.configure) {
     const tree = computeTree(state.inventory?.compute || [], state.compute?.id || state.preselect, (node) => { state.compute = node; });
     state.widgets.push({ field: { path: "compute.resource", label: "Compute resource", required: true, type: "managed_object" },
       element: tree.element, read: () => (tree.value() ? { id: tree.value().id } : ""), show: (t) => showBeside(tree.element, t) });
     basic.append(tree.element);
   }
-  if (step.id === "security") basic.append(securityChoice(state));
+  if (step.id === "security" && !state.configure) basic.append(securityChoice(state));
   for (const field of step.fields) {
     if (field.path === "compute.resource" || hidden(state, field.path)) continue;
     let node;
@@ -119,7 +122,8 @@ export function renderStep(state, step, page) {
     basic.append(h("div", { class: "alert alert-warning", role: "status" }, "Insecure access should be used only for POC or Lab environments."));
   }
   page.append(basic);
-  if (advanced.childElementCount) page.append(h("details", { class: "vic-advanced" }, h("summary", {}, "Advanced"), advanced));
+  if (advanced.childElementCount) page.append(h("details", { class: "vic-advanced", open: state.configure || undefined },
+    h("summary", {}, "Advanced"), advanced));
 }
 
 function showBeside(element, text) {
