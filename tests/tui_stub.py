@@ -9,6 +9,11 @@ import threading
 from dataclasses import dataclass, field
 
 from vic_machine.errors import Cancelled, OperationFailed
+from vic_machine.operations.configure import ConfigureResult
+from vic_machine.operations.configure_change import merge
+from vic_machine.operations.upgrade import UpgradeResult
+from vic_machine.spec.model import VchSpec, VolumeStore
+from vic_machine.spec.network_model import ManagedObject
 from vic_machine.inventory import Capacity, ComputeNode, Datastore, Host, Inventory, Network
 from vic_machine.operations.plan import ProgressEvent
 from vic_machine.target import Target
@@ -94,6 +99,49 @@ class StubBackend:
         for item in undone:
             sink(ProgressEvent("undo", item, 2, 3, f"Removed {item}"))
         raise OperationFailed("Create VM folder", Cancelled(), undone=undone)
+
+    def current_spec(self, row: VchRow) -> tuple[VchSpec, Inventory]:
+        """A VCH as configure_spec.current_spec rebuilds it: created with a CPU limit, DNS and a volume store."""
+        spec = VchSpec(name=row.name)
+        spec.compute.resource = ManagedObject(name=row.compute)
+        spec.compute.cpu.limit = 2000
+        spec.storage.image_stores = ["LocalDS_0"]
+        spec.storage.volume_stores = [VolumeStore(datastore="ds://LocalDS_0/volumes", label="default")]
+        spec.network.bridge.port_group = ManagedObject(id="dvportgroup-11", name="DC0_DVPG0")
+        spec.network.public.nameservers = ["192.0.2.53"]
+        return spec, inventory()
+
+    def preview(self, row: VchRow, spec: VchSpec) -> ConfigureResult:
+        change = merge(self.current_spec(row)[0], spec, partial=False)
+        return ConfigureResult(row.id, row.name, change.paths, change.needs_restart)
+
+    def configure(self, row: VchRow, spec: VchSpec, sink, cancel_event: threading.Event) -> ConfigureResult:
+        planned = self.preview(row, spec)
+        steps = ["Lock the VCH", "Take a snapshot", "Power off", "Rewrite the configuration", "Power on",
+                 "Wait for the VCH", "Commit"]
+        sink(ProgressEvent("start", f"Configure VCH {row.name}", 0, len(steps), ""))
+        for index, step in enumerate(steps, 1):
+            sink(ProgressEvent("step", step, index, len(steps), step))
+            sink(ProgressEvent("done", step, index, len(steps), f"{step}: done"))
+        planned.applied = True
+        return planned
+
+    def previous_version(self, row: VchRow) -> str | None:
+        """vch-prod was upgraded from v1.5.7 (it can be rolled back); vch-test never was."""
+        return "v1.5.7-0-sim" if row.name == "vch-prod" else None
+
+    def upgrade(self, row: VchRow, sink, cancel_event: threading.Event, rollback: bool = False) -> UpgradeResult:
+        """Three steps, then the fourth fails: the upgrade is undone, newest first."""
+        steps = ["Mark the VCH as being upgraded", "Upload ISOs", "Take the upgrade snapshot", "Power off"]
+        sink(ProgressEvent("start", f"Upgrade VCH {row.name}", 0, 8, ""))
+        for index, step in enumerate(steps, 1):
+            sink(ProgressEvent("step", step, index, 8, step))
+            if index < len(steps):
+                sink(ProgressEvent("done", step, index, 8, f"{step}: done"))
+        undone = ["reverted to snapshot 'upgrade for 0'", "removed the uploaded ISOs", "cleared the upgrade mark"]
+        for item in undone:
+            sink(ProgressEvent("undo", item, 4, 8, item))
+        raise OperationFailed("Power off", RuntimeError("the host refused to power off the VM"), undone=undone)
 
     def logout(self) -> None:
         pass

@@ -191,6 +191,66 @@ class Backend:
             lines = self.create_logs.get(row.name)
             return "\n".join(lines) if lines else f"No create log for {row.name}: {exc}"
 
+    # Configure and upgrade read the VCH afresh: the row may be minutes old, and both refuse a stale picture.
+    def _find(self, row: VchRow) -> Any:
+        from vic_machine.operations.find import find_vch
+
+        return find_vch(self.session, vch_id=row.id, iso=self.appliance_iso())
+
+    def current_spec(self, row: VchRow) -> tuple[VchSpec, Inventory]:
+        """The VCH's stored configuration as a spec, and the inventory of its datacenter (for the pickers)."""
+        from vic_machine.operations.configure_spec import current_spec
+
+        vch = self._find(row)
+        spec, _config = current_spec(self.session, vch)
+        return spec, take_snapshot(self.session, vch.path.strip("/").split("/", 1)[0])
+
+    def preview(self, row: VchRow, spec: VchSpec) -> Any:
+        """What configuring the VCH to ``spec`` changes and whether it restarts it; nothing is applied.
+
+        :raise ConfigureInProgress, InputError, ValidationFailed:
+        """
+        from vic_machine.operations.configure import preview
+
+        return preview(self.session, self._find(row), spec, partial=False)
+
+    def configure(self, row: VchRow, spec: VchSpec, sink: Sink, cancel_event: threading.Event) -> Any:
+        """Apply ``spec`` to the VCH. :raise OperationFailed: with what was undone (and see :meth:`preview`)."""
+        from vic_machine.operations.configure import configure
+
+        return configure(self.session, self._find(row), spec, sink=sink, cancel_event=cancel_event,
+                         partial=False, timeout=DEFAULT_TIMEOUT_SECONDS)
+
+    def previous_version(self, row: VchRow) -> str | None:
+        """The version a roll back returns the VCH to ("" when unrecorded); None when it has no upgrade snapshot."""
+        from vic_machine.operations.upgrade_steps import Previous, read_vm, upgrade_snapshots
+
+        snapshots = upgrade_snapshots(read_vm(self.session, row.raw.vm))
+        if not snapshots:
+            return None
+        previous = Previous.from_description(snapshots[-1].description)
+        return previous.version if previous else ""
+
+    def upgrade(self, row: VchRow, sink: Sink, cancel_event: threading.Event, rollback: bool = False) -> Any:
+        """Upgrade the VCH to this terminal's ISOs, or roll it back to its version before the last upgrade.
+
+        :raise Conflict, NotFound: nothing was done. :raise OperationFailed: with what was undone.
+        """
+        from vic_machine.operations.upgrade import upgrade
+
+        return upgrade(self.session, self._find(row), isos=self.checked_isos(), timeout=DEFAULT_TIMEOUT_SECONDS,
+                       sink=sink, cancel_event=cancel_event, rollback=rollback, certs=self._client_certs(row.name))
+
+    def _client_certs(self, name: str) -> Any:
+        """The client certificates this terminal wrote for the VCH, to ask its Docker API when it is back up."""
+        from vic_machine.certs import CertBundle
+
+        files = {n: self.cert_dir(name) / n for n in ("ca.pem", "cert.pem", "key.pem")}
+        if not all(p.is_file() for p in files.values()):
+            return None
+        return CertBundle(mode="tlsverify", ca_cert=files["ca.pem"].read_bytes(),
+                          client_cert=files["cert.pem"].read_bytes(), client_key=files["key.pem"].read_bytes())
+
     def logout(self) -> None:
         self.session.logout()
 

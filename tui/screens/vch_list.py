@@ -15,15 +15,17 @@ from tui.backend import VchRow
 from tui.screens.delete_vch import DeleteScreen
 from tui.screens.deploy_log import DeployLogScreen
 from tui.screens.save_certs import SaveCertsScreen
+from tui.screens.vch_lifecycle import VchLifecycleActions
 from tui.widgets.vch_details import VchDetails
 
 COLUMNS = (("Name", "name"), ("Status", "status"), ("Docker endpoint", "docker_endpoint"),
            ("Version", "version"), ("Upgrade", "upgrade_status"), ("Compute resource", "compute"))
 
 
-class VchListScreen(Screen):
+class VchListScreen(VchLifecycleActions, Screen):
     BINDINGS = [
         Binding("n", "new", "New VCH"),
+        *VchLifecycleActions.LIFECYCLE_BINDINGS,
         Binding("d", "delete", "Delete"),
         Binding("s", "save_certs", "Save certs"),
         Binding("l", "show_log", "Log"),
@@ -37,6 +39,7 @@ class VchListScreen(Screen):
         self.initial_rows = rows
         self.rows: list[VchRow] = []
         self.shown_once = False
+        self.lifecycle_init()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,6 +95,7 @@ class VchListScreen(Screen):
             table.move_cursor(row=[r.id for r in rows].index(chosen.id))
         if not rows:
             self.query_one(VchDetails).show_text("No VCH yet. Press n to create one.")
+        self.refresh_bindings()
 
     def current(self) -> VchRow | None:
         table = self.query_one(DataTable)
@@ -103,6 +107,7 @@ class VchListScreen(Screen):
     @on(DataTable.RowHighlighted)
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = next((r for r in self.rows if r.id == event.row_key.value), None)
+        self.refresh_bindings()
         if row is not None:
             self.query_one(VchDetails).show_text(f"Reading {row.name}…")
             self.inspect(row)
@@ -115,6 +120,7 @@ class VchListScreen(Screen):
             self.app.call_from_thread(self.query_one(VchDetails).show_text, f"Cannot inspect {row.name}: {exc}")
             return
         self.app.call_from_thread(self.query_one(VchDetails).show_text, "\n".join(pairs))
+        self.learn_previous(row)
 
     def action_new(self) -> None:
         self.notify("Reading the inventory…")

@@ -18,7 +18,11 @@ EditorFactory = Callable[[dict], Widget]
 
 
 class ItemList(Vertical):
-    """Each item is a box of the item's fields (from the description) with a Remove button."""
+    """Each item is a box of the item's fields (from the description) with a Remove button.
+
+    ``desc["items"]``, when given, holds the items already there: for each, its fields' descriptions with the
+    item's values as defaults (the Configure wizard's stored items).
+    """
 
     DEFAULT_CSS = """
     ItemList { height: auto; margin-bottom: 1; }
@@ -38,6 +42,8 @@ class ItemList(Vertical):
         if self.desc["help"]:
             yield Static(self.desc["help"], classes="field-help", markup=False)
         yield Static("", classes="list-message", markup=False)
+        for fields in self.desc.get("items", []):
+            yield self._box(fields)
         yield Button(f"Add {self.desc['label'].lower().rstrip('s')}", classes="add-item", compact=True)
 
     def items(self) -> list[Widget]:
@@ -47,10 +53,11 @@ class ItemList(Vertical):
     async def add_item(self, event: Button.Pressed | None = None) -> None:
         if event is not None:
             event.stop()
-        box = Vertical(classes="item")
-        await self.mount(box, before=self.query_one(".add-item"))
-        rows = [FieldRow(sub, self.make_editor(sub)) for sub in self.desc["fields"]]
-        await box.mount_all([*rows, Button("Remove", classes="remove-item", compact=True)])
+        await self.mount(self._box(self.desc["fields"]), before=self.query_one(".add-item"))
+
+    def _box(self, fields: list[dict]) -> Vertical:
+        rows = [FieldRow(sub, self.make_editor(sub)) for sub in fields]
+        return Vertical(*rows, Button("Remove", classes="remove-item", compact=True), classes="item")
 
     @on(Button.Pressed, ".remove-item")
     async def remove_item(self, event: Button.Pressed) -> None:

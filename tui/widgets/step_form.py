@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -44,14 +45,25 @@ class StepForm(VerticalScroll):
 
     def apply(self, spec: VchSpec) -> bool:
         """Put this step's values into ``spec``; False when some field could not be read (shown beside it)."""
-        ok = True
-        for child in self.children:
-            if isinstance(child, (FieldRow, ItemList)):
-                try:
-                    set_value(spec, child.path, child.value())
-                except ValueError:
-                    ok = False
+        values, ok = self.read()
+        for path, value in values.items():
+            set_value(spec, path, value)
         return ok
+
+    def read(self) -> tuple[dict[str, Any], bool]:
+        """This step's readable values by field path; False when some field could not be read (shown beside it)."""
+        values: dict[str, Any] = {}
+        ok = True
+        for child in self.fields():
+            try:
+                values[child.path] = child.value()
+            except ValueError:
+                ok = False
+        return values, ok
+
+    def fields(self) -> list[FieldRow | ItemList]:
+        """The step's fields and lists of items, in order."""
+        return [child for child in self.children if isinstance(child, (FieldRow, ItemList))]
 
     def clear(self) -> None:
         self._message([])

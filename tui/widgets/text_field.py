@@ -18,6 +18,8 @@ class TextField(Input):
             placeholder = "comma-separated" + (" file paths" if desc["type"] == "pem" else "")
         elif desc["type"] == "pem":
             placeholder = "path of a PEM file"
+        # The Configure wizard says what an empty field keeps (stored certificates, the stored password).
+        placeholder = desc.get("placeholder", placeholder)
         super().__init__(value=format_default(desc), placeholder=placeholder,
                          password=bool(desc["secret"]) and desc["type"] != "pem", **kwargs)
         self.desc = desc

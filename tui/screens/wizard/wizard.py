@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Footer, Header
 
 from vic_machine.inventory import Inventory
@@ -32,11 +33,13 @@ class WizardScreen(Screen):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, backend, inventory: Inventory) -> None:
+    FINISH_LABEL = "Create"
+
+    def __init__(self, backend, inventory: Inventory, steps: list[dict] | None = None) -> None:
         super().__init__()
         self.backend = backend
         self.inventory = inventory
-        self.steps = wizard_description()["steps"]
+        self.steps = steps or wizard_description()["steps"]
         self.index = 0
         self.checking = False
 
@@ -48,7 +51,7 @@ class WizardScreen(Screen):
                 if step["fields"]:
                     yield StepForm(step, lambda desc: make_editor(desc, self.inventory))
                 else:
-                    yield SummaryPane()
+                    yield self.summary_pane()
         with Horizontal(id="wizard-buttons"):
             yield Button("Back", id="back", disabled=True, compact=True)
             yield Button("Next", id="next", variant="primary", compact=True)
@@ -57,6 +60,10 @@ class WizardScreen(Screen):
 
     def on_mount(self) -> None:
         self.go(0)
+
+    def summary_pane(self) -> Widget:
+        """The last step's pane (id ``step-summary``)."""
+        return SummaryPane()
 
     @property
     def step_id(self) -> str:
@@ -90,11 +97,15 @@ class WizardScreen(Screen):
     @work(thread=True, exclusive=True, group="check")
     def check(self, spec: VchSpec, step: str | None) -> None:
         try:
-            findings = self.backend.validate(spec, self.inventory, step)
+            findings = self.findings_for(spec, step)
         except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
             self.app.call_from_thread(self._check_failed, str(exc))
             return
         self.app.call_from_thread(self._checked, spec, step, findings)
+
+    def findings_for(self, spec: VchSpec, step: str | None) -> list[Finding]:
+        """The findings of one step, or of all for ``None`` (blocking: runs in the check worker)."""
+        return self.backend.validate(spec, self.inventory, step)
 
     def _check_failed(self, message: str) -> None:
         self._done_checking()
@@ -117,6 +128,14 @@ class WizardScreen(Screen):
         self.go(self.index + 1, spec)
 
     def _finish(self, spec: VchSpec, findings: list[Finding]) -> None:
+        if self.show_errors(spec, findings):
+            return
+        from tui.screens.progress import ProgressScreen
+
+        self.app.switch_screen(ProgressScreen(self.backend, spec))
+
+    def show_errors(self, spec: VchSpec, findings: list[Finding]) -> bool:
+        """Take the user to the first step with an error, its fields marked; False when there is none."""
         errors = [f for f in findings if f.level == "error"]
         if errors:
             # Take the user to the first step with a problem, its fields marked.
@@ -127,30 +146,30 @@ class WizardScreen(Screen):
                 self.form(step_id).show_findings([f for f in findings if f.step == step_id])
             self.go(first, spec)
             self.notify("The configuration has problems: see the fields marked ✗", severity="error")
-            return
-        from tui.screens.progress import ProgressScreen
-
-        self.app.switch_screen(ProgressScreen(self.backend, spec))
+        return bool(errors)
 
     def go(self, index: int, spec: VchSpec | None = None) -> None:
         self.index = max(0, min(index, len(self.steps) - 1))
         self.query_one(ContentSwitcher).current = f"step-{self.step_id}"
         self.query_one(StepBar).show_step(self.index)
         self.query_one("#back", Button).disabled = self.index == 0
-        self.query_one("#next", Button).label = "Create" if self.step_id == "summary" else "Next"
+        self.query_one("#next", Button).label = self.FINISH_LABEL if self.step_id == "summary" else "Next"
         self._scope_pickers()
         if self.step_id == "summary":
-            spec = spec or self.build_spec()[0]
-            self.query_one(SummaryPane).show(spec, self.backend.target, self.backend.thumbprint)
+            self.show_summary(spec or self.build_spec()[0])
         else:
             first = next(iter(self.form(self.step_id).editors()), None)
             if first is not None:
                 # The step just became visible: focus once it is laid out, or the focus is refused.
                 self.call_after_refresh(first.focus)
 
+    def show_summary(self, spec: VchSpec) -> None:
+        self.query_one(SummaryPane).show(spec, self.backend.target, self.backend.thumbprint)
+
     def _scope_pickers(self) -> None:
         """Count datastore and network reachability against the hosts of the chosen compute resource."""
-        hosts = self.query_one(ComputeTree).host_ids()
+        trees = self.query(ComputeTree)
+        hosts = trees.first().host_ids() if trees else set()
         for picker in self.query(DatastorePicker).results():
             picker.set_hosts(hosts)
         for picker in self.query(NetworkPicker).results():

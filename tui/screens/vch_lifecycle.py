@@ -1,0 +1,96 @@
+"""What the VCH list offers for an existing VCH's life: Configure, Upgrade (only when the VCH is older than this
+terminal's ISOs) and Roll back (only when an upgrade left a snapshot to return to)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.binding import Binding
+
+from tui.backend import VchRow
+
+UPGRADEABLE = "Upgradeable to "
+
+
+class VchLifecycleActions:
+    """Mixed into the VCH list screen, which provides ``backend``, ``current()`` and ``_chosen()``."""
+
+    LIFECYCLE_BINDINGS = [
+        Binding("c", "configure", "Configure"),
+        Binding("u", "upgrade", "Upgrade"),
+        Binding("b", "rollback", "Roll back"),
+    ]
+
+    def lifecycle_init(self) -> None:
+        self.previous: dict[str, str | None] = {}  # VCH id → version a roll back returns to (None: cannot)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        row = self.current()
+        if action == "upgrade":
+            return row is not None and row.upgrade_status.startswith(UPGRADEABLE)
+        if action == "rollback":
+            return row is not None and self.previous.get(row.id) is not None
+        return True
+
+    def learn_previous(self, row: VchRow) -> None:
+        """Whether the VCH can be rolled back (blocking: called from the inspect worker)."""
+        try:
+            previous = self.backend.previous_version(row)
+        except Exception:  # noqa: BLE001 - only decides whether Roll back is offered
+            previous = None
+        self.app.call_from_thread(self._previous_known, row.id, previous)
+
+    def _previous_known(self, vch_id: str, previous: str | None) -> None:
+        self.previous[vch_id] = previous
+        self.refresh_bindings()
+
+    def action_configure(self) -> None:
+        row = self._chosen()
+        if row is not None:
+            self.notify(f"Reading the configuration of {row.name}…")
+            self.open_configure(row)
+
+    @work(thread=True, exclusive=True, group="wizard")
+    def open_configure(self, row: VchRow) -> None:
+        from tui.screens.wizard.configure import ConfigureWizardScreen
+
+        try:
+            spec, inventory = self.backend.current_spec(row)
+        except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.app.push_screen, ConfigureWizardScreen(self.backend, row, spec, inventory))
+
+    def action_upgrade(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        row = self._chosen()
+        if row is None or not row.upgrade_status.startswith(UPGRADEABLE):
+            return
+        to = row.upgrade_status[len(UPGRADEABLE):]
+        text = (f"{row.name} goes from {row.version} to {to}. Its endpoint VM is powered off, boots the new "
+                "appliance ISO with its configuration kept, and is powered on: the Docker API is unavailable "
+                "until it is back up.\n\nA snapshot is taken first: any failure returns the VCH to it, running "
+                "the old version. Afterwards, Roll back (b) returns to the old version.")
+        self._ask(ConfirmScreen(f"Upgrade VCH {row.name} to {to}?", text, "Upgrade", warn=True), row, False)
+
+    def action_rollback(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        row = self._chosen()
+        if row is None or self.previous.get(row.id) is None:
+            return
+        back = self.previous[row.id] or "its version before the last upgrade"
+        text = (f"{row.name} goes back from {row.version} to {back}: it is reverted to the snapshot taken before "
+                "its last upgrade, with the configuration it had then, and restarted. The snapshot is removed "
+                "afterwards.")
+        self._ask(ConfirmScreen(f"Roll back VCH {row.name}?", text, "Roll back", warn=True), row, True)
+
+    def _ask(self, screen, row: VchRow, rollback: bool) -> None:
+        from tui.screens.lifecycle_progress import UpgradeProgressScreen
+
+        def answered(go: bool | None) -> None:
+            if go:
+                self.previous.pop(row.id, None)
+                self.app.push_screen(UpgradeProgressScreen(self.backend, row, rollback=rollback))
+
+        self.app.push_screen(screen, answered)
