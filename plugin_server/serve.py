@@ -21,6 +21,8 @@ class PluginServer(BaseApplication):
             # Server-sent event streams stay open as long as an operation runs.
             "timeout": 0,
             "accesslog": "-",
+            # The path without its query string: a vSphere Client session token may travel as a query parameter.
+            "access_log_format": '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss',
             "loglevel": "info",
         }
         super().__init__()

@@ -31,20 +31,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+LOGS: dict[str, Path] = {}
+
+
 def _serve(sim, isos, state) -> tuple[subprocess.Popen, str]:
     port = _free_port()
+    base = f"https://127.0.0.1:{port}"
+    LOGS[base] = state / "server.log"
     process = subprocess.Popen(
         [str(BIN / "vic-plugin"), "serve", "--bind", f"127.0.0.1:{port}", "--state-dir", str(state),
          "--vcenter", f"{sim.host}:{sim.port}={sim.thumbprint_sha256}", "--iso-dir", str(isos), "--threads", "4"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"https://127.0.0.1:{port}"
+        stdout=LOGS[base].open("w"), stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
     while True:
         try:
             urllib.request.urlopen(f"{base}/container/hello", context=CONTEXT, timeout=2).read()
             return process, base
         except OSError:
-            assert process.poll() is None, process.stdout.read()
+            assert process.poll() is None, LOGS[base].read_text()
             assert time.monotonic() < deadline, "vic-plugin serve did not answer"
             time.sleep(0.2)
 
@@ -118,3 +122,18 @@ def test_create_and_delete_through_gunicorn(served):
         location = r.headers["Location"]
     assert _follow(base, sim, location)[-1][1]["state"] == "success"
     assert inventory_state(session) == before
+
+
+
+def test_access_log_leaves_out_query_strings(served):
+    sim, session, base, _ = served
+    marker = "secret-token-value-123"
+    with _request(base, sim, "GET", f"/container/version?vmware-api-session-id={marker}") as r:
+        assert r.status == 200
+    log = LOGS[base].read_text()
+    deadline = time.monotonic() + 5
+    while "/container/version" not in log and time.monotonic() < deadline:
+        time.sleep(0.1)
+        log = LOGS[base].read_text()
+    assert "GET /container/version HTTP" in log
+    assert marker not in log
