@@ -9,8 +9,20 @@ from flask import Flask
 from flask_smorest import Api
 
 from plugin_server import __version__
-from plugin_server.api import about, inventory, operations, target, ui, validate, vch, vch_actions, version, wizard
-from plugin_server.api import vch_configure
+from plugin_server.api import (
+    about,
+    inventory,
+    operations,
+    reference,
+    target,
+    ui,
+    validate,
+    vch,
+    vch_actions,
+    vch_configure,
+    version,
+    wizard,
+)
 from plugin_server.config import DEFAULTS
 from plugin_server.errors import register_error_handlers
 from plugin_server.operations import Operations
@@ -44,8 +56,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"])
     atexit.register(sessions.close)
     api = VicApi(app)
-    for module in (version, about, wizard, inventory, validate, vch, vch_actions, vch_configure, operations, target,
-                   ui):
+    app.extensions["vic_api"] = api
+    blueprints = (version, reference, about, wizard, inventory, validate, vch, vch_actions, vch_configure,
+                  operations, target, ui)
+    for module in blueprints:
         api.register_blueprint(module.blp)
     # After Api(app), which installs its own handlers: ours give every error the same JSON shape.
     register_error_handlers(app)

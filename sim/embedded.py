@@ -92,6 +92,7 @@ Open the vSphere Client stand-in: {client.url}
 
 Embedded vCenter (simulator): {target}   thumbprint (SHA-256) {sim.thumbprint_sha256}
 Plug-in server (gunicorn):    https://127.0.0.1:{port}/container/hello   manifest {manifest}
+                              API reference https://127.0.0.1:{port}/container/api
                               log {BUILD / 'plugin-server.log'}
 Terminal UI:   .venv/bin/vic-tui --target {target} --user {sim.username} --thumbprint {sim.thumbprint_sha256}
 vic-machine:   .venv/bin/vic-machine ls --target {target} --user {sim.username} --password {sim.password} \\

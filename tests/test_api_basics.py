@@ -128,3 +128,11 @@ def test_validate_unknown_step_is_400(client, sim, auth):
 
 def test_unknown_operation_is_404(client):
     assert client.get("/container/operations/nothing").status_code == 404
+
+
+def test_api_reference_page_needs_no_cdn(client):
+    r = client.get("/container/api")
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    page = r.get_data(as_text=True)
+    assert "/container/target/{target}/vch" in page and "openapi.json" in page
+    assert "http://" not in page and "https://" not in page

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pyVmomi import vim
 
@@ -82,4 +84,46 @@ def test_grant_on_create_and_remove_on_delete(env):
 
     removed = delete_vch(session, find_vch(session, vch_id=result.vm))
     assert "permissions of ops" in removed.removed
+    assert _ops_permissions(session) == {}
+
+
+def _target(sim) -> list[str]:
+    return ["--target", f"https://{sim.host}:{sim.port}", "--user", sim.username, "--password", sim.password,
+            "--thumbprint", sim.thumbprint_sha256]
+
+
+def test_grant_and_remove_from_the_cli(env, capsys, tmp_path):
+    from vic_machine.cli.main import main
+
+    sim, session, isos = env
+    assert _ops_permissions(session) == {}
+    code = main(["create", *_target(sim), "--name", "vch-ops-cli", "--compute-resource", "DC0_C0",
+                 "--image-store", "LocalDS_0", "--bridge-network", "DC0_DVPG0", "--no-tlsverify",
+                 "--tls-cname", "vch-ops-cli.example.com", "--ops-user", "ops", "--ops-password", "ops-pw",
+                 "--ops-grant-perms", "--appliance-iso", str(isos.appliance.path), "--bootstrap-iso",
+                 str(isos.bootstrap.path), "--tls-cert-path", str(tmp_path / "certs"), "--timeout", "20s"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "ops-pw" not in out.out + out.err
+    assert "vic-vch-endpoint" in _ops_permissions(session).values()
+    assert main(["delete", *_target(sim), "--name", "vch-ops-cli", "--force"]) == 0
+    assert _ops_permissions(session) == {}
+
+
+def test_grant_and_remove_through_the_api(env):
+    from tests.api_support import basic, make_app, sse_events, target_path
+    from vic_machine import spec as vch_spec_module
+
+    sim, session, isos = env
+    client = make_app(sim, CREATE_TIMEOUT=20, ISO_DIR=str(Path(isos.appliance.path).parent)).test_client()
+    auth = basic(sim.username, sim.password)
+    body = vch_spec_module.dump(_ops_spec("vch-ops-api", grant=True), include_secrets=True)
+    body["auth"]["server"]["generate"]["cname"] = "vch-ops-api.example.com"
+    r = client.post(f"{target_path(sim)}/vch", json=body, headers=auth)
+    assert r.status_code == 202, r.json
+    final = sse_events(client, r.json["id"], auth)[-1][1]
+    assert final["state"] == "success", final
+    assert "vic-vch-endpoint" in _ops_permissions(session).values()
+    r = client.delete(f"{target_path(sim)}/vch/{final['result']['id']}", json={}, headers=auth)
+    assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
     assert _ops_permissions(session) == {}
