@@ -27,8 +27,10 @@ def _measure(page, open_view) -> tuple[float, int]:
     total = 0
     for response in received:
         try:
-            total += len(response.body())
-        except Exception:  # noqa: BLE001 - streamed or redirected responses have no body to count
+            # What crossed the wire: compressed bodies count compressed.
+            sizes = response.request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        except Exception:  # noqa: BLE001 - streamed or redirected responses have no size to count
             pass
     return elapsed, total
 

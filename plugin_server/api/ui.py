@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint as FlaskBlueprint
-from flask import current_app, request, send_from_directory
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from pyVmomi import vim
@@ -18,6 +18,7 @@ from pyVmomi import vim
 from plugin_server.auth import pinned_target, user_session
 from plugin_server.errors import ApiError
 from plugin_server.manifest import ICON_FILE, dynamic_items, render_manifest
+from plugin_server.static_files import send_static
 from vic_machine import spec as vch_spec
 from vic_machine.extraconfig import is_container, is_vch
 from vic_machine.spec import to_create_flags
@@ -39,18 +40,18 @@ _VISIBLE = {
 
 
 def _static(path: str):
-    return send_from_directory(UI_DIR, path, max_age=60)
+    return send_static(UI_DIR, path, max_age=60)
 
 
 def _vendor(name: str):
     file = VENDOR_FILES.get(name)
     if file is None or not file.exists():
         raise ApiError(404, f"{name} is not installed: run `make setup` (npm ci)", code="not_found")
-    return send_from_directory(file.parent, file.name, max_age=3600)
+    return send_static(file.parent, file.name, max_age=3600)
 
 
 def _icons():
-    return send_from_directory(ICON_FILE.parent, ICON_FILE.name, mimetype="image/svg+xml", max_age=3600)
+    return send_static(ICON_FILE.parent, ICON_FILE.name, max_age=3600, mimetype="image/svg+xml")
 
 
 def _index():
