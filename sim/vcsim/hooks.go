@@ -58,6 +58,9 @@ func (h *hooks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if refuseLogin(w, body) {
+		return
+	}
 	call := peekCall(body)
 
 	if rule, ok := rules.take(call.method); ok {

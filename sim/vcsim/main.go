@@ -92,7 +92,7 @@ func run(o options) error {
 	}
 	// NewServer builds its own mux; put our hooks in front of it before any
 	// client can know the port (the state file is written below).
-	server.Config.Handler = newHooks(newLoginChecker(server.Config.Handler))
+	server.Config.Handler = newHooks(server.Config.Handler)
 
 	st := newState(server.URL, o.username, o.password, cert)
 	if o.stateFile != "" {

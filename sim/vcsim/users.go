@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -74,34 +73,19 @@ type loginRequest struct {
 	Password string `xml:"password"`
 }
 
-type loginChecker struct {
-	next http.Handler
-}
-
-func newLoginChecker(next http.Handler) http.Handler {
-	return &loginChecker{next: next}
-}
-
-func (c *loginChecker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/sdk") {
-		c.next.ServeHTTP(w, r)
-		return
+// refuseLogin answers a Login call for an account we do not know (or with the wrong password) with
+// InvalidLogin, and says whether it did; the simulator itself accepts any credentials.
+func refuseLogin(w http.ResponseWriter, body []byte) bool {
+	login, ok := parseLogin(body)
+	if !ok {
+		return false
 	}
-	body, err := io.ReadAll(r.Body)
-	_ = r.Body.Close()
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+	a, known := accounts[login.UserName]
+	if known && a.password == login.Password {
+		return false
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if login, ok := parseLogin(body); ok {
-		a, known := accounts[login.UserName]
-		if !known || a.password != login.Password {
-			writeFault(w, "Login failure", &types.InvalidLogin{})
-			return
-		}
-	}
-	c.next.ServeHTTP(w, r)
+	writeFault(w, "Login failure", &types.InvalidLogin{})
+	return true
 }
 
 // parseLogin decodes the body's first element when it is a Login call.
