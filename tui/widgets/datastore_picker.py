@@ -8,17 +8,15 @@ from textual.widgets import Select
 
 from vic_machine.inventory import Datastore, Inventory
 
+from tui.widgets.host_aware_select import HostAwareSelect
 from tui.widgets.sizes import short_bytes
 
 
-class DatastorePicker(Select):
+class DatastorePicker(HostAwareSelect):
     """The datastores of the inventory; the value is the image store list (``[name]``) the model takes."""
 
     def __init__(self, desc: dict, inventory: Inventory, **kwargs: Any) -> None:
-        self.desc = desc
-        self.inventory = inventory
-        self._hosts: set[str] = {h.id for h in inventory.hosts}
-        super().__init__(self._choice_list(), prompt="Choose a datastore", **kwargs)
+        super().__init__(desc, inventory, prompt="Choose a datastore", **kwargs)
 
     def _label(self, store: Datastore) -> str:
         mounted = sum(1 for h in self.inventory.hosts if h.id in self._hosts and store.id in h.datastores)
@@ -29,16 +27,6 @@ class DatastorePicker(Select):
     def _choice_list(self) -> list[tuple[str, str]]:
         return [(self._label(store), store.name) for store in sorted(self.inventory.datastores,
                                                                        key=lambda s: s.name)]
-
-    def set_hosts(self, host_ids: set[str]) -> None:
-        """Count reachability against these hosts (those of the chosen compute resource)."""
-        if not host_ids or host_ids == self._hosts:
-            return
-        self._hosts = set(host_ids)
-        chosen = self.value
-        self.set_options(self._choice_list())
-        if chosen is not Select.NULL:
-            self.value = chosen
 
     def field_value(self) -> list[str]:
         return [] if self.value is Select.NULL else [str(self.value)]

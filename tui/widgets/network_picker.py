@@ -9,18 +9,17 @@ from textual.widgets import Select
 from vic_machine.inventory import Inventory, Network
 from vic_machine.spec.network_model import ManagedObject
 
+from tui.widgets.host_aware_select import HostAwareSelect
 
-class NetworkPicker(Select):
+
+class NetworkPicker(HostAwareSelect):
     """The networks of the inventory; the value is a ``ManagedObject`` naming the port group."""
 
     def __init__(self, desc: dict, inventory: Inventory, **kwargs: Any) -> None:
-        self.desc = desc
-        self.inventory = inventory
-        self._hosts: set[str] = {h.id for h in inventory.hosts}
         default = desc["default"] or {}
         names = {n.name for n in inventory.networks}
         start = default.get("name") if default.get("name") in names else Select.NULL
-        super().__init__(self._choice_list(), value=start, prompt="(none)", **kwargs)
+        super().__init__(desc, inventory, value=start, prompt="(none)", **kwargs)
 
     def _label(self, network: Network) -> str:
         reached = sum(1 for h in self.inventory.hosts if h.id in self._hosts and network.id in h.networks)
@@ -28,16 +27,6 @@ class NetworkPicker(Select):
 
     def _choice_list(self) -> list[tuple[str, str]]:
         return [(self._label(n), n.name) for n in sorted(self.inventory.networks, key=lambda n: n.name)]
-
-    def set_hosts(self, host_ids: set[str]) -> None:
-        """Count reachability against these hosts (those of the chosen compute resource)."""
-        if not host_ids or host_ids == self._hosts:
-            return
-        self._hosts = set(host_ids)
-        chosen = self.value
-        self.set_options(self._choice_list())
-        if chosen is not Select.NULL:
-            self.value = chosen
 
     def field_value(self) -> ManagedObject | None:
         if self.value is Select.NULL:
