@@ -16,7 +16,7 @@ from typing import Callable
 from plugin_server.errors import error_body
 from plugin_server.sessions import SessionCache
 from plugin_server.tasks import VcenterTask
-from vic_machine.errors import Conflict, VicError
+from vic_machine.errors import Conflict, OperationFailed, VicError
 from vic_machine.operations.plan import ProgressEvent
 from vic_machine.vsphere.session import Session
 
@@ -104,7 +104,7 @@ class Operations:
                 task.succeed(result)
         except VicError as exc:
             op.error, op.state = error_body(exc), "error"
-            if isinstance(exc, VicError) and hasattr(exc, "undone"):
+            if isinstance(exc, OperationFailed):
                 op.error.update(undone=exc.undone, left=exc.left)
             if task is not None:
                 task.fail(str(exc))

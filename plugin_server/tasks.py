@@ -79,8 +79,10 @@ def read_task(session: Session, task_id: str) -> dict | None:
             result = json.loads(info.result)
         except ValueError:
             result = {"value": info.result}
-    error = getattr(info.error, "localizedMessage", "") or (getattr(info.error, "fault", None) and
-                                                          getattr(info.error.fault, "msg", "")) or ""
+    # pyvmomi hands the task's error over as the fault itself (msg) or wrapped (localizedMessage, fault.msg).
+    err = info.error
+    error = (getattr(err, "localizedMessage", "") or getattr(getattr(err, "fault", None), "msg", "")
+             or getattr(err, "msg", "") or "")
     return {
         "state": str(info.state),
         "progress": int(info.progress or 0),

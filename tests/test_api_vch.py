@@ -142,6 +142,9 @@ def test_failed_create_reports_what_was_undone(env, app):
     assert final["state"] == "error"
     assert "InvalidState" in final["error"]["message"] and final["error"]["undone"]
     assert inventory_state(session) == before
+    # Another replica sees the failure in the vCenter task.
+    remote = make_app(sim).test_client().get(f"/container/operations/{r.json['id']}", headers=auth).json
+    assert remote["state"] == "error" and "InvalidState" in remote["error"]["message"]
 
 
 def test_delete_errors(env, app):

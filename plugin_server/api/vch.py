@@ -75,7 +75,7 @@ def _create(target: str, datacenter: str = ""):
     inventory = take_snapshot(session, datacenter)
     findings = validate(spec, inventory, session=session, target_display=call.target.display)
     if has_errors(findings):
-        raise InputError([FieldError(f.path, f"{f.message}. {f.remedy}".strip(". ") if f.remedy else f.message)
+        raise InputError([FieldError(f.path, f"{f.message}. {f.remedy}" if f.remedy else f.message)
                           for f in findings if f.level == "error"])
     dc = find_datacenter(session, datacenter)
     privileges.require(session, dc, privileges.CREATE, "create a VCH", inventory.datacenter)
