@@ -161,8 +161,10 @@ def configure(
     if change_.needs_restart:
         if "storage.volume_stores" in change_.paths:
             wanted.append(("Create volume stores", lambda j, ctx: _volume_folders(j, ctx, p.datacenter_id)))
-        wanted += [("Rewrite the configuration", steps.rewrite), ("Power on", steps.power_on),
-                   ("Wait for the VCH", steps.wait_ready)]
+        wanted.append(("Rewrite the configuration", steps.rewrite))
+        if any(path.startswith(steps.OPS_PATHS) for path in change_.paths):
+            wanted.append(("Update operations-user permissions", steps.update_ops_permissions))
+        wanted += [("Power on", steps.power_on), ("Wait for the VCH", steps.wait_ready)]
     wanted.append(("Commit", steps.commit))
     plan = Plan(f"Configure VCH {vch.name}", [Step(name, (lambda fn: lambda ctx: fn(job, ctx))(fn))
                                                for name, fn in wanted])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import shlex
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -20,7 +21,7 @@ from vic_machine.extraconfig.executor import SysLogConfig
 from vic_machine.extraconfig.scalars import IP
 from vic_machine.extraconfig.vch_config import RawCertificate
 from vic_machine.operations import vch_config_builder as builder
-from vic_machine.spec import dump, load
+from vic_machine.spec import dump, load, to_create_flags
 from vic_machine.spec.model import VchSpec
 
 LIVE = ("compute.cpu.", "compute.memory.")
@@ -30,6 +31,8 @@ RESTART = (
     "endpoint.operations_credentials.", "auth.server.certificate", "auth.server.private_key",
     "auth.client.certificate_authorities",
 )
+# Stored create flags that describe how the VCH was made, not its settings: a configure keeps them as they are.
+_FIXED_OPTIONS = ("--target=", "--thumbprint=", "--appliance-iso=", "--bootstrap-iso=")
 # Read-only or derived parts of the model, never a change.
 _IGNORED = ("version", "runtime", "auth.server.generate")
 
@@ -93,6 +96,7 @@ def merge(current: VchSpec, change: dict | VchSpec, *, partial: bool = True) -> 
         merged = _deep_merge({k: v for k, v in base.items() if k in ("version", "runtime")}, data)
         for path in ("endpoint.operations_credentials.password", "auth.server.private_key"):
             _keep_secret(merged, base, path.split("."))
+    _ops_grant_asked(merged, base, data)
     after = load(merged)
     before_flat, after_flat = _flatten(dump(current, include_secrets=True)), _flatten(dump(after, True))
     paths = sorted(p for p in set(before_flat) | set(after_flat)
@@ -103,6 +107,18 @@ def merge(current: VchSpec, change: dict | VchSpec, *, partial: bool = True) -> 
     if errors:
         raise InputError(errors)
     return Change(current, after, paths)
+
+
+def _ops_grant_asked(merged: dict, base: dict, change: dict) -> None:
+    """A new operations user is granted permissions only when the change asks for it: the stored
+    ``grant_permissions`` said the old user was granted them, which is no reason to grant the new one."""
+    def creds(model: dict) -> dict:
+        node = (model.get("endpoint") or {}).get("operations_credentials")
+        return node if isinstance(node, dict) else {}
+
+    new, asked = creds(merged), creds(change)
+    if new and new.get("user") != creds(base).get("user") and "grant_permissions" not in asked:
+        new["grant_permissions"] = False
 
 
 def _keep_secret(merged: dict, base: dict, parts: list[str]) -> None:
@@ -127,6 +143,21 @@ def _container_network_removals(before: VchSpec, after: VchSpec) -> list[FieldEr
     return [FieldError("network.container", f"container network {c.port_group.display()!r} cannot be removed "
                                             "(containers may be attached to it)")
             for c in before.network.container if c.port_group and c.port_group.display() not in new]
+
+
+def create_options_after(stored: list[str], spec: VchSpec) -> list[str]:
+    """The create flags to store after a configure (``--name=value`` each, as create stores them).
+
+    The settings are rendered from the merged ``spec`` (defaults and the operations password left out, as
+    ``to_create_flags`` does); the target, thumbprint and ISO paths of ``stored`` are kept, in their places.
+    """
+    settings = []
+    for entry in to_create_flags(spec):
+        parts = shlex.split(entry)
+        settings.append(f"{parts[0]}={parts[1]}" if len(parts) > 1 else f"{parts[0]}=true")
+    head = [o for o in stored if o.startswith(_FIXED_OPTIONS[:2])]
+    tail = [o for o in stored if o.startswith(_FIXED_OPTIONS[2:])]
+    return head + settings + tail
 
 
 def apply(config: VchConfig, change: Change, container_refs: dict[str, builder.NetworkRef]) -> VchConfig:
@@ -168,6 +199,7 @@ def apply(config: VchConfig, change: Change, container_refs: dict[str, builder.N
         bridge = SimpleNamespace(ref=config.port_group("bridge"))
         placement = SimpleNamespace(networks={builder.BRIDGE: bridge}, container_networks=container_refs)
         new.network.container_networks = builder._container_networks(spec, placement)  # type: ignore[arg-type]
+    new.create_options = create_options_after(config.create_options, spec)
     # The guest writes these again when it boots: cleared, so waiting for readiness waits for the new boot.
     for session in ex.sessions.values():
         session.started = ""

@@ -7,6 +7,7 @@ configuration from it; writing the old values first makes that certain everywher
 
 from __future__ import annotations
 
+import copy
 import socket
 import threading
 import time
@@ -16,10 +17,14 @@ from pyVmomi import vim
 
 from vic_machine.errors import Cancelled, Conflict, VicError
 from vic_machine.extraconfig import SecretKey, VchConfig, encode, secret_key_of
+from vic_machine.extraconfig.codec import read_extra_config
 from vic_machine.extraconfig.keys import SECRET_KEY_KEY, UPDATE_STATUS_KEY, is_secret
-from vic_machine.operations.configure_change import Change
+from vic_machine.operations import delete as deletion
+from vic_machine.operations import opsuser
+from vic_machine.operations.configure_change import Change, create_options_after
 from vic_machine.operations.ls import VchSummary
 from vic_machine.operations.plan import RunContext
+from vic_machine.operations.vch_config_builder import volume_folder
 from vic_machine.operations.wait import VchNotReady, read_config
 from vic_machine.vsphere import vm_spec
 from vic_machine.vsphere.collector import retrieve_objects
@@ -29,6 +34,7 @@ from vic_machine.vsphere.tasks import run_task
 
 _DUMMY_KEY = SecretKey(bytes(32))  # only to compare encodings; never written
 SHUTDOWN_GRACE = 2.0
+OPS_PATHS = "endpoint.operations_credentials."
 
 
 @dataclass
@@ -135,6 +141,59 @@ def rewrite(job: ConfigureJob, ctx: RunContext) -> None:
     ctx.say(f"Rewrote {len(delta)} configuration value(s)")
 
 
+def update_ops_permissions(job: ConfigureJob, ctx: RunContext) -> None:
+    """Move the operations user's vSphere permissions with a change of that user (or of ``grant_permissions``).
+
+    The new user is granted the VCH's roles when ``grant_permissions`` is set (an administrator is left alone, as
+    on create); what the VCH's record says was granted to the previous user is revoked, since it was granted for
+    this VCH only. The record is rewritten to match. Undone by giving the old grants back, removing the new ones
+    and restoring the record.
+    """
+    if not any(p.startswith(OPS_PATHS) for p in job.change.paths):
+        return
+    creds = job.change.after.endpoint.operations_credentials
+    user = creds.user or ""
+    recorded = read_extra_config(job.extra).get(opsuser.GRANTS_KEY) or ""
+    old_user, old_grants = opsuser.decode_grants(recorded)
+    wanted = bool(creds.grant_permissions and user)
+    if wanted and old_grants and old_user.lower() == user.lower():
+        return  # a new password only: the user keeps what it was granted
+    grant_new = None
+    if wanted:
+        if opsuser.is_administrator(job.session, user):
+            ctx.say(f"Skipped granting permissions: {user} already holds administrative privileges")
+        else:
+            grant_new = lambda: _grant_for_vch(job, user)
+    if grant_new is None and not old_grants:
+        return
+    granted, revoked = opsuser.replace_user(job.session, old_user, old_grants, user, grant_new)
+    ctx.on_undo(f"permissions of the operations user of {job.name}",
+                lambda: opsuser.undo_replace(job.session, old_user, user, granted, revoked))
+    if granted:
+        ctx.say(f"Granted {user} {len(granted)} permission(s): " + ", ".join(f"{g.role} on {g.name}" for g in granted))
+    if revoked:
+        ctx.say(f"Removed {len(revoked)} permission(s) of {old_user}")
+    record = opsuser.encode_grants(user, granted) if granted else ""
+    if record != recorded:
+        _write(job, {opsuser.GRANTS_KEY: record}, "record the granted permissions")
+        ctx.on_undo(f"record of granted permissions on {job.name}",
+                    lambda: _write(job, {opsuser.GRANTS_KEY: recorded}, "restore the record of granted permissions"))
+
+
+def _grant_for_vch(job: ConfigureJob, user: str) -> list[opsuser.Grant]:
+    """Grant ``user`` what the VCH needs, found on vCenter as delete finds it, with the new configuration's
+    volume stores and networks."""
+    found = deletion._read(job.session, job.vch)
+    stores = {found.datastore} | {w[0] for w in map(volume_folder, job.new.volume_stores.values()) if w}
+    refs = {e.network.common.id for e in job.new.executor.networks.values()}
+    refs |= {n.common.id for n in job.new.network.container_networks.values()}
+    return opsuser.grant_for_vch(
+        job.session, user, datacenter=deletion._datacenter_of(job.session, job.vch), cluster=found.cluster,
+        pool=found.pool, folder=found.folder, datastore_names=stores,
+        network_refs=opsuser.network_names(job.session, refs), own_pool=found.pool is not None,
+        vm_group=bool(job.new.container.use_vm_group))
+
+
 def update_pool(job: ConfigureJob, ctx: RunContext) -> None:
     props = retrieve_objects(job.session.content, [job.vm], ["resourcePool"])[job.vm]
     pool = props["resourcePool"]
@@ -154,6 +213,23 @@ def update_pool(job: ConfigureJob, ctx: RunContext) -> None:
 
     ctx.on_undo(f"resource pool settings of {job.name}", undo)
     ctx.say(f"Updated resource pool {job.name}: " + ", ".join(job.change.live_paths))
+    if not job.change.needs_restart:
+        _record_options(job, ctx)
+
+
+def _record_options(job: ConfigureJob, ctx: RunContext) -> None:
+    """Bring the stored create flags (``inspect config``) up to date after a live change.
+
+    A restart change carries them in its rewritten configuration; a live one rewrites nothing else.
+    """
+    recorded = copy.copy(job.old)
+    recorded.create_options = create_options_after(job.old.create_options, job.change.after)
+    delta = config_delta(job, job.old, recorded)
+    if not delta:
+        return
+    _write(job, delta, "record the new create options")
+    ctx.on_undo(f"stored create options of {job.name}",
+                lambda: _write(job, config_delta(job, recorded, job.old), "restore the stored create options"))
 
 
 def power_on(job: ConfigureJob, ctx: RunContext) -> None:

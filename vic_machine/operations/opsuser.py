@@ -9,6 +9,7 @@ a hidden extraConfig key of the endpoint VM, so ``delete`` removes exactly that 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from pyVmomi import vim
@@ -226,3 +227,41 @@ def grant_for_vch(session: Session, principal: str, *, datacenter: vim.Datacente
 def retrieve_objects_by_name(session: Session, root: vim.ManagedEntity, kind: type, names: set[str]) -> dict:
     objs = retrieve(session.content, root, {kind: ["name"]})
     return {p["name"]: o for o, p in objs.items() if p.get("name") in names}
+
+
+def targets_of(session: Session, grants: list[Grant]) -> list[Target]:
+    """The targets that set ``grants`` again (to give back what a revoke removed)."""
+    return [Target(entity_of(session, g.entity), g.name, g.role.removeprefix(ROLE_PREFIX), g.propagate)
+            for g in grants if g.role.removeprefix(ROLE_PREFIX) in ROLES]
+
+
+def network_names(session: Session, refs: set[str]) -> dict[str, str]:
+    """Port group name → ``Type:moid`` for the given references (the names are for messages)."""
+    objs = {entity_of(session, r): r for r in sorted(refs) if ":" in r}
+    props = retrieve_objects(session.content, list(objs), ["name"]) if objs else {}
+    return {props.get(o, {}).get("name") or ref: ref for o, ref in objs.items()}
+
+
+def replace_user(session: Session, old_principal: str, old_grants: list[Grant], new_principal: str,
+                 grant_new: Callable[[], list[Grant]] | None) -> tuple[list[Grant], list[Grant]]:
+    """Hand a VCH's permissions from one operations user to another: ``grant_new`` (None: grant nothing) sets the
+    new user's, then the old user's recorded ones are revoked. Both at once or neither: on failure what was
+    granted is revoked and what was revoked is granted again.
+
+    :return: ``(granted, revoked)``; pass them to :func:`undo_replace` to go back.
+    """
+    granted = grant_new() if grant_new is not None else []
+    try:
+        removed = set(revoke(session, old_principal, old_grants)) if old_grants else set()
+    except VicError:
+        revoke(session, new_principal, granted)
+        raise
+    return granted, [g for g in old_grants if f"{g.role} on {g.name}" in removed]
+
+
+def undo_replace(session: Session, old_principal: str, new_principal: str, granted: list[Grant],
+                 revoked: list[Grant]) -> None:
+    """Undo :func:`replace_user`: the new user's grants removed, the old user's given back."""
+    revoke(session, new_principal, granted)
+    if revoked:
+        grant(session, old_principal, targets_of(session, revoked))
