@@ -151,3 +151,52 @@ async def test_upgrade_to_the_current_isos_then_roll_back(env, tmp_path):
         await pilot.click("#close")
         await until(pilot, lambda: isinstance(app.screen, VchListScreen)
                     and status_of(app, "tui-old") == "Upgradeable to v1.5.8-0-sim", what="upgradeable again")
+
+
+@async_test
+async def test_stale_lock_is_cleared_on_request_and_the_run_retried(env, tmp_path):
+    from tui.screens.lifecycle_progress import STALE_LOCK_TITLE
+    from vic_machine.extraconfig.keys import UPDATE_STATUS_KEY
+    from vic_machine.operations.configure_steps import write_extra
+    from vic_machine.operations.wait import read_config
+
+    def lock(name: str) -> None:  # as a configure or upgrade that died would leave it
+        write_extra(find_vch(session, name=name).vm, {UPDATE_STATUS_KEY: "true"}, "lock", name)
+
+    def locked(name: str) -> bool:
+        return read_config(session, find_vch(session, name=name).vm).update_in_progress
+
+    sim, session, isos = env
+    lock("tui-conf")
+    app = make_app(sim_target(sim), tmp_path, isos)
+    async with app.run_test(size=(100, 40)) as pilot:
+        # Configure: refused on opening, the user is asked, the mark is cleared and the wizard opens.
+        await open_list_at(pilot, app, "tui-conf")
+        await pilot.press("c")
+        confirm = await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen, timeout=30)
+        assert confirm.heading == STALE_LOCK_TITLE and "UpdateInProgress" in confirm.text
+        assert locked("tui-conf")
+        await pilot.click("#go")
+        await until(pilot, lambda: isinstance(app.screen, ConfigureWizardScreen), what="the configure wizard")
+        assert not locked("tui-conf")
+        await pilot.press("escape")
+
+        # Upgrade: the mark appears after the list was read; the run is refused, the user asked, and it runs again.
+        row = await open_list_at(pilot, app, "tui-old")
+        assert row.upgrade_status.startswith("Upgradeable")
+        lock("tui-old")
+        await pilot.press("u")
+        asked = await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen)
+        await pilot.click("#go")
+        confirm = await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen is not asked
+                              and app.screen, timeout=30, what="the offer to clear the mark")
+        refused = app.screen_stack[-2]  # the refused run, under the question
+        assert isinstance(refused, UpgradeProgressScreen) and refused.outcome == "failed"
+        assert confirm.heading == STALE_LOCK_TITLE and locked("tui-old")
+        await pilot.click("#go")
+        progress = await until(pilot, lambda: isinstance(app.screen, UpgradeProgressScreen)
+                               and app.screen is not refused and app.screen)
+        await until(pilot, lambda: progress.finished, timeout=60, what="the upgrade to finish")
+        assert progress.outcome == "upgraded", progress.query_one("#outcome").render()
+    old = find_vch(session, name="tui-old")
+    assert old.version == "v1.5.8-0-sim" and not old.config.update_in_progress

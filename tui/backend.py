@@ -197,11 +197,34 @@ class Backend:
 
         return find_vch(self.session, vch_id=row.id, iso=self.appliance_iso())
 
-    def current_spec(self, row: VchRow) -> tuple[VchSpec, Inventory]:
-        """The VCH's stored configuration as a spec, and the inventory of its datacenter (for the pickers)."""
-        from vic_machine.operations.configure_spec import current_spec
+    def _unlocked(self, row: VchRow, reset_progress: bool) -> Any:
+        """The VCH afresh, refused while its ``UpdateInProgress`` mark is set unless ``reset_progress`` clears it
+        (VIC's --reset-progress: for a mark left by a run that died).
+
+        :raise ConfigureInProgress: the mark is set and ``reset_progress`` is false.
+        """
+        from vic_machine.extraconfig.keys import UPDATE_STATUS_KEY
+        from vic_machine.operations.configure import ConfigureInProgress
+        from vic_machine.operations.configure_steps import write_extra
 
         vch = self._find(row)
+        if not vch.config.update_in_progress:
+            return vch
+        if not reset_progress:
+            # Configure and upgrade refuse alike; one error type lets the screens offer to clear the mark.
+            raise ConfigureInProgress(f"VCH {row.name} is marked as being upgraded or configured",
+                                      remedy="If no other upgrade or configure is running, clear the stale mark")
+        write_extra(vch.vm, {UPDATE_STATUS_KEY: ""}, "clear the VCH's update-in-progress mark", row.name)
+        return self._find(row)
+
+    def current_spec(self, row: VchRow, reset_progress: bool = False) -> tuple[VchSpec, Inventory]:
+        """The VCH's stored configuration as a spec, and the inventory of its datacenter (for the pickers).
+
+        :raise ConfigureInProgress: the VCH is locked (configure would refuse); ``reset_progress`` clears it.
+        """
+        from vic_machine.operations.configure_spec import current_spec
+
+        vch = self._unlocked(row, reset_progress)
         spec, _config = current_spec(self.session, vch)
         return spec, take_snapshot(self.session, vch.path.strip("/").split("/", 1)[0])
 
@@ -214,12 +237,16 @@ class Backend:
 
         return preview(self.session, self._find(row), spec, partial=False)
 
-    def configure(self, row: VchRow, spec: VchSpec, sink: Sink, cancel_event: threading.Event) -> Any:
-        """Apply ``spec`` to the VCH. :raise OperationFailed: with what was undone (and see :meth:`preview`)."""
+    def configure(self, row: VchRow, spec: VchSpec, sink: Sink, cancel_event: threading.Event,
+                  reset_progress: bool = False) -> Any:
+        """Apply ``spec`` to the VCH; ``reset_progress`` first clears a stale ``UpdateInProgress`` mark.
+
+        :raise OperationFailed: with what was undone (and see :meth:`preview`).
+        """
         from vic_machine.operations.configure import configure
 
         return configure(self.session, self._find(row), spec, sink=sink, cancel_event=cancel_event,
-                         partial=False, timeout=DEFAULT_TIMEOUT_SECONDS)
+                         partial=False, timeout=DEFAULT_TIMEOUT_SECONDS, reset_progress=reset_progress)
 
     def previous_version(self, row: VchRow) -> str | None:
         """The version a roll back returns the VCH to ("" when unrecorded); None when it has no upgrade snapshot."""
@@ -231,14 +258,19 @@ class Backend:
         previous = Previous.from_description(snapshots[-1].description)
         return previous.version if previous else ""
 
-    def upgrade(self, row: VchRow, sink: Sink, cancel_event: threading.Event, rollback: bool = False) -> Any:
+    def upgrade(self, row: VchRow, sink: Sink, cancel_event: threading.Event, rollback: bool = False,
+                reset_progress: bool = False) -> Any:
         """Upgrade the VCH to this terminal's ISOs, or roll it back to its version before the last upgrade.
 
+        :param reset_progress: first clear a stale ``UpdateInProgress`` mark, then upgrade (or roll back).
+        :raise ConfigureInProgress: the VCH is marked as being upgraded or configured (and not ``reset_progress``).
         :raise Conflict, NotFound: nothing was done. :raise OperationFailed: with what was undone.
         """
         from vic_machine.operations.upgrade import upgrade
 
-        return upgrade(self.session, self._find(row), isos=self.checked_isos(), timeout=DEFAULT_TIMEOUT_SECONDS,
+        # The core's own --reset-progress only clears the mark; here the user asked to clear it and go on.
+        vch = self._unlocked(row, reset_progress)
+        return upgrade(self.session, vch, isos=self.checked_isos(), timeout=DEFAULT_TIMEOUT_SECONDS,
                        sink=sink, cancel_event=cancel_event, rollback=rollback, certs=self._client_certs(row.name))
 
     def _client_certs(self, name: str) -> Any:

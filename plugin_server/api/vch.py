@@ -19,7 +19,7 @@ from vic_machine.iso import check_isos
 from vic_machine.operations.cert import server_certificate
 from vic_machine.operations.containers import list_containers
 from vic_machine.operations.create import create
-from vic_machine.operations.delete import delete_vch
+from vic_machine.operations.delete import check_version, delete_vch
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.inspect import inspect_vch, tls_mode
 from vic_machine.operations.logs import read_create_log
@@ -102,6 +102,8 @@ def _create(target: str, datacenter: str = ""):
 
 
 def _delete(target: str, vch_id: str, datacenter: str = ""):
+    """Start deleting a VCH. ``"containers": "all"`` is the force: it powers running containers off and deletes
+    a VCH of another version than the server's appliance ISO, otherwise refused with 409 ``version_mismatch``."""
     body = request.get_json(silent=True) or {}
     errors = [FieldError(k, f"must be one of {', '.join(v)}") for k, v in DELETE_CHOICES.items()
               if k in body and body[k] not in v]
@@ -111,12 +113,18 @@ def _delete(target: str, vch_id: str, datacenter: str = ""):
     call = call_for(target, datacenter)
     vch = _find(call, vch_id)
     privileges.require(call.session, vch.vm, privileges.DELETE, "delete a VCH", vch.name)
+    # "containers": "all" is the API's --force, as in vic-machine-server: it powers running containers off and
+    # lets a VCH of another version than our appliance ISO be deleted. Checked here so the refusal is a 409.
     force = body.get("containers") == "all"
     volumes = body.get("volume_stores") == "all"
+    hint = '"containers": "all"'
+    installer = _appliance_iso()
+    check_version(vch, installer, force=force, force_hint=hint)
     session = call.session
 
     def work(sink, cancel_event):
-        result = delete_vch(session, vch, force=force, delete_volumes=volumes, sink=sink)
+        result = delete_vch(session, vch, force=force, delete_volumes=volumes, sink=sink, installer=installer,
+                            force_hint=hint)
         return {"name": result.name, "removed": result.removed, "kept": result.kept}
 
     op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work)

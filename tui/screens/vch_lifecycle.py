@@ -1,14 +1,21 @@
 """What the VCH list offers for an existing VCH's life: Configure, Upgrade (only when the VCH is older than this
-terminal's ISOs) and Roll back (only when an upgrade left a snapshot to return to)."""
+terminal's ISOs) and Roll back (only when an upgrade left a snapshot to return to).
+
+A VCH marked ``UpdateInProgress`` refuses configure and upgrade; when that mark is stale (a run died), the user is
+asked whether to clear it and go on, as vic-machine's ``--reset-progress`` does.
+"""
 
 from __future__ import annotations
 
 from textual import work
 from textual.binding import Binding
 
+from vic_machine.operations.configure import ConfigureInProgress
+
 from tui.backend import VchRow
 
 UPGRADEABLE = "Upgradeable to "
+IN_PROGRESS = "Upgrade in progress"
 
 
 class VchLifecycleActions:
@@ -26,7 +33,9 @@ class VchLifecycleActions:
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         row = self.current()
         if action == "upgrade":
-            return row is not None and row.upgrade_status.startswith(UPGRADEABLE)
+            # A marked VCH hides its real status; offering Upgrade lets the user clear a stale mark.
+            return row is not None and (row.upgrade_status.startswith(UPGRADEABLE)
+                                        or row.upgrade_status == IN_PROGRESS)
         if action == "rollback":
             return row is not None and self.previous.get(row.id) is not None
         return True
@@ -50,11 +59,17 @@ class VchLifecycleActions:
             self.open_configure(row)
 
     @work(thread=True, exclusive=True, group="wizard")
-    def open_configure(self, row: VchRow) -> None:
+    def open_configure(self, row: VchRow, reset_progress: bool = False) -> None:
         from tui.screens.wizard.configure import ConfigureWizardScreen
 
         try:
-            spec, inventory = self.backend.current_spec(row)
+            # Only when asked: the option is not every backend's (the screenshot tests' stub has none).
+            extra = {"reset_progress": True} if reset_progress else {}
+            spec, inventory = self.backend.current_spec(row, **extra)
+        except ConfigureInProgress:
+            self.app.call_from_thread(self._offer_reset, row, "configure",
+                                      lambda: self.open_configure(row, reset_progress=True))
+            return
         except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
@@ -64,6 +79,9 @@ class VchLifecycleActions:
         from tui.screens.confirm import ConfirmScreen
 
         row = self._chosen()
+        if row is not None and row.upgrade_status == IN_PROGRESS:
+            self._offer_reset(row, "upgrade", lambda: self._upgrade_now(row, reset_progress=True))
+            return
         if row is None or not row.upgrade_status.startswith(UPGRADEABLE):
             return
         to = row.upgrade_status[len(UPGRADEABLE):]
@@ -84,6 +102,24 @@ class VchLifecycleActions:
                 "its last upgrade, with the configuration it had then, and restarted. The snapshot is removed "
                 "afterwards.")
         self._ask(ConfirmScreen(f"Roll back VCH {row.name}?", text, "Roll back", warn=True), row, True)
+
+    def _offer_reset(self, row: VchRow, what: str, retry) -> None:
+        """Ask whether to clear the VCH's stale ``UpdateInProgress`` mark; ``retry`` runs again clearing it."""
+        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.lifecycle_progress import STALE_LOCK_TITLE, stale_lock_text
+
+        def answered(go: bool | None) -> None:
+            if go:
+                retry()
+
+        self.app.push_screen(ConfirmScreen(STALE_LOCK_TITLE, stale_lock_text(row.name, what),
+                                           "Clear the lock and retry", warn=True), answered)
+
+    def _upgrade_now(self, row: VchRow, reset_progress: bool = False) -> None:
+        from tui.screens.lifecycle_progress import UpgradeProgressScreen
+
+        self.previous.pop(row.id, None)
+        self.app.push_screen(UpgradeProgressScreen(self.backend, row, reset_progress=reset_progress))
 
     def _ask(self, screen, row: VchRow, rollback: bool) -> None:
         from tui.screens.lifecycle_progress import UpgradeProgressScreen

@@ -2,6 +2,10 @@
 
 Deleting cannot be undone, so nothing is rolled back: every object removed is reported, and on failure the
 error lists exactly what is left. Volume stores are kept unless asked (they hold users' data).
+
+As vic-machine 1.5 did, a VCH of another version than the installer's (the appliance ISO at hand) is refused
+unless forced: an installer only knows for sure how its own version lays a VCH out. With no ISO to compare
+with, or a VCH whose version is unrecorded, nothing is refused.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from pyVmomi import vim
 
 from vic_machine.errors import Conflict, OperationFailed, VicError
 from vic_machine.extraconfig import is_container, read_extra_config
+from vic_machine.iso import IsoInfo
 from vic_machine.operations import opsuser
-from vic_machine.operations.ls import VchSummary
+from vic_machine.operations.ls import NEWER, VchSummary, upgrade_status
 from vic_machine.operations.plan import Plan, RunContext, Sink, Step
 from vic_machine.operations.vch_config_builder import volume_folder
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
@@ -34,6 +39,44 @@ class DeleteFailed(VicError):
         if left:
             text += f". Left, remove by hand: {', '.join(left)}"
         super().__init__(text)
+
+
+UPGRADEABLE = "Upgradeable to"
+
+
+class VersionMismatch(Conflict):
+    """The VCH is of another version than the installer's; ``vch_version`` and ``installer_version`` say which."""
+
+    code = "version_mismatch"
+
+    def __init__(self, message: str, *, remedy: str, vch_version: str, installer_version: str) -> None:
+        super().__init__(message, remedy=remedy)
+        self.vch_version, self.installer_version = vch_version, installer_version
+
+
+def check_version(vch: VchSummary, installer: IsoInfo | None, *, force: bool = False,
+                  force_hint: str = "--force") -> None:
+    """Refuse to delete a VCH of another version than ``installer`` (the appliance ISO held), unless ``force``.
+
+    :param force_hint: how the caller's front end says "force" (``--force``), named in the remedy.
+    :raise VersionMismatch: the versions differ and ``force`` is false.
+    """
+    if force or installer is None:
+        return
+    status = upgrade_status(vch.config, installer)
+    # "Unknown": nothing to compare; "Upgrade in progress": a crashed upgrade must not make a VCH undeletable.
+    if status != NEWER and not status.startswith(UPGRADEABLE):
+        return
+    theirs = vch.version or "unknown"
+    if status == NEWER:
+        message = f"VCH {vch.name} is version {theirs}, newer than this installer's {installer.tag}"
+        remedy = (f"Delete it with an installer of version {theirs}, or use {force_hint} to delete it with this "
+                  "one anyway")
+    else:
+        message = f"VCH {vch.name} is version {theirs}, older than this installer's {installer.tag}"
+        remedy = (f"Upgrade it to {installer.tag} first (vic-machine upgrade), or use {force_hint} to delete it "
+                  "as it is")
+    raise VersionMismatch(message, remedy=remedy, vch_version=theirs, installer_version=installer.tag)
 
 
 @dataclass
@@ -107,17 +150,22 @@ def _delete_path(session: Session, datacenter, path: str) -> bool:
 
 
 def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete_volumes: bool = False,
-               sink: Sink | None = None) -> DeleteResult:
+               sink: Sink | None = None, installer: IsoInfo | None = None,
+               force_hint: str = "--force") -> DeleteResult:
     """Delete ``vch`` (from ``find_vch``).
 
+    :param installer: the appliance ISO held, to refuse a VCH of another version; None: no version check.
+    :param force_hint: how the front end spells ``force``, for the remedies of the refusals.
+    :raise VersionMismatch: the VCH's version differs from ``installer``'s and ``force`` is false.
     :raise Conflict: containers are powered on and ``force`` is false (nothing was removed).
     :raise DeleteFailed: a removal failed; ``removed``/``left`` say where it stopped.
     """
+    check_version(vch, installer, force=force, force_hint=force_hint)
     t = _read(session, vch)
     running = sorted(p["name"] for p in t.containers.values() if p.get("runtime.powerState") == "poweredOn")
     if running and not force:
         raise Conflict(f"VCH {vch.name} has {len(running)} powered-on container(s): {', '.join(running)}",
-                       remedy="Stop them first, or use --force to power them off and delete them")
+                       remedy=f"Stop them first, or use {force_hint} to power them off and delete them")
     dc = _datacenter_of(session, vch)
     result = DeleteResult(vch.name)
     pending: list[str] = [f"container VM {p['name']}" for p in t.containers.values()]
