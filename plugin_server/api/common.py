@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 
 from plugin_server.auth import pinned_target, user_session
+from vic_machine.errors import FieldError, InputError
+from vic_machine.iso import check_isos
 from vic_machine.target import Target
 from vic_machine.vsphere.session import Session
 
@@ -31,3 +34,25 @@ def call_for(target: str, datacenter: str = "") -> Call:
 
 def operations():
     return current_app.extensions["vic_operations"]
+
+
+def installed_isos():
+    """The appliance and bootstrap ISOs this server deploys (``ISO_DIR``, else vic-machine's default places).
+
+    :raise InputError: naming ``appliance_iso``/``bootstrap_iso`` when they are missing or unreadable.
+    """
+    folder = current_app.config["ISO_DIR"]
+    if folder:
+        return check_isos(Path(folder) / "appliance.iso", Path(folder) / "bootstrap.iso")
+    return check_isos()
+
+
+def accepted(op) -> tuple[dict, int, dict]:
+    """202 with the operation, and where to follow it."""
+    return op.to_dict(), 202, {"Location": f"/container/operations/{op.id}"}
+
+
+def findings_error(findings) -> InputError:
+    """Validation errors as an input error whose messages sit on the fields they concern."""
+    return InputError([FieldError(f.path, f"{f.message}. {f.remedy}" if f.remedy else f.message)
+                       for f in findings if f.level == "error"])

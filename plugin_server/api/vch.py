@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from flask import Response, current_app, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from plugin_server import bundle_store, privileges
-from plugin_server.api.common import Call, call_for, operations
+from plugin_server.api.common import Call, accepted, call_for, findings_error, installed_isos, operations
 from plugin_server.errors import ApiError
 from vic_machine import spec as vch_spec
 from vic_machine.errors import FieldError, InputError
 from vic_machine.inventory import take_snapshot
-from vic_machine.iso import check_isos
 from vic_machine.operations.cert import server_certificate
 from vic_machine.operations.containers import list_containers
 from vic_machine.operations.create import create
@@ -32,13 +30,6 @@ blp = Blueprint("vch", __name__, url_prefix="/container/target/<target>", descri
 DELETE_CHOICES = {"containers": ("off", "all"), "volume_stores": ("none", "all")}
 
 
-def _isos():
-    folder = current_app.config["ISO_DIR"]
-    if folder:
-        return check_isos(Path(folder) / "appliance.iso", Path(folder) / "bootstrap.iso")
-    return check_isos()
-
-
 def _summary(vch: VchSummary) -> dict:
     return {"id": vch.id, "name": vch.name, "parent": vch.path, "version": vch.version,
             "power_state": vch.power_state, "upgrade_status": vch.upgrade_status, "admin_portal": vch.admin_portal,
@@ -50,14 +41,10 @@ def _find(call: Call, vch_id: str) -> VchSummary:
     return find_vch(call.session, vch_id=vch_id, datacenter=call.datacenter, iso=_appliance_iso())
 
 
-def _accepted(op) -> tuple[dict, int, dict]:
-    return op.to_dict(), 202, {"Location": f"/container/operations/{op.id}"}
-
-
 def _appliance_iso():
     """The appliance ISO new VCHs get, to tell which VCHs are upgradeable; None when none is installed."""
     try:
-        return _isos().appliance
+        return installed_isos().appliance
     except InputError:
         return None
 
@@ -75,11 +62,10 @@ def _create(target: str, datacenter: str = ""):
     inventory = take_snapshot(session, datacenter)
     findings = validate(spec, inventory, session=session, target_display=call.target.display)
     if has_errors(findings):
-        raise InputError([FieldError(f.path, f"{f.message}. {f.remedy}" if f.remedy else f.message)
-                          for f in findings if f.level == "error"])
+        raise findings_error(findings)
     dc = find_datacenter(session, datacenter)
     privileges.require(session, dc, privileges.CREATE, "create a VCH", inventory.datacenter)
-    isos = _isos()
+    isos = installed_isos()
     key = current_app.config["BUNDLE_KEY"]
     timeout = current_app.config["CREATE_TIMEOUT"]
 
@@ -98,7 +84,7 @@ def _create(target: str, datacenter: str = ""):
 
     op = operations().start("create", f"{call.target_key}/{inventory.datacenter}/{spec.name}", call.target_key,
                             session, dc, work)
-    return _accepted(op)
+    return accepted(op)
 
 
 def _delete(target: str, vch_id: str, datacenter: str = ""):
@@ -128,7 +114,7 @@ def _delete(target: str, vch_id: str, datacenter: str = ""):
         return {"name": result.name, "removed": result.removed, "kept": result.kept}
 
     op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work)
-    return _accepted(op)
+    return accepted(op)
 
 
 def _get(target: str, vch_id: str, datacenter: str = ""):

@@ -8,17 +8,15 @@ never echoed, logged or kept. An unknown action is 400; a bad body 422, as every
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from plugin_server import privileges
-from plugin_server.api.common import Call, call_for, operations
+from plugin_server.api.common import Call, accepted, call_for, installed_isos, operations
 from plugin_server.errors import ApiError
 from vic_machine.errors import FieldError, InputError
-from vic_machine.iso import check_isos
 from vic_machine.operations.debug import debug
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.ls import VchSummary
@@ -43,13 +41,6 @@ UPGRADE_PRIVILEGES = (
 DEBUG_PRIVILEGES = ("VirtualMachine.GuestOperations.Execute",)
 _ACTION_DOC = {"parameters": [{"in": "query", "name": "action", "required": True,
                                "schema": {"type": "string", "enum": list(ACTIONS)}}]}
-
-
-def _isos():
-    folder = current_app.config["ISO_DIR"]
-    if folder:
-        return check_isos(Path(folder) / "appliance.iso", Path(folder) / "bootstrap.iso")
-    return check_isos()
 
 
 def _body(allowed: dict[str, type]) -> dict:
@@ -78,7 +69,7 @@ def _upgrade(call: Call, vch: VchSummary, isos) -> tuple[dict, int, dict]:
                        force=bool(body.get("force"))).to_dict()
 
     op = operations().start("upgrade", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work)
-    return op.to_dict(), 202, {"Location": f"/container/operations/{op.id}"}
+    return accepted(op)
 
 
 def _debug(call: Call, vch: VchSummary) -> tuple[dict, int]:
@@ -96,7 +87,7 @@ def _act(target: str, vch_id: str, datacenter: str = ""):
         raise ApiError(400, f"Unknown action {action!r}: action must be one of {', '.join(ACTIONS)}",
                        code="invalid_input")
     # The ISOs are read first: without them there is nothing to upgrade to (and ls needs them for the status).
-    isos = _isos() if action == "upgrade" else None
+    isos = installed_isos() if action == "upgrade" else None
     call = call_for(target, datacenter)
     vch = find_vch(call.session, vch_id=vch_id, datacenter=datacenter, iso=isos.appliance if isos else None)
     if action == "upgrade":

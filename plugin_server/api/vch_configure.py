@@ -18,7 +18,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from plugin_server import privileges
-from plugin_server.api.common import call_for, operations
+from plugin_server.api.common import accepted, call_for, findings_error, operations
 from vic_machine import spec as vch_spec
 from vic_machine.errors import FieldError, InputError
 from vic_machine.operations.configure import configure, preview
@@ -63,8 +63,7 @@ def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
         try:
             planned = preview(session, vch, body, partial=partial)
         except ValidationFailed as exc:
-            raise InputError([FieldError(f.path, f"{f.message}. {f.remedy}".strip(". ") if f.remedy else f.message)
-                              for f in exc.findings if f.level == "error"]) from None
+            raise findings_error(exc.findings) from None
         if dry_run:
             return {"configure": planned.to_dict()}, 200, {}
     timeout = current_app.config["CREATE_TIMEOUT"]
@@ -77,7 +76,7 @@ def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
     answer = op.to_dict()
     if not reset:
         answer["configure"] = planned.to_dict()
-    return answer, 202, {"Location": f"/container/operations/{op.id}"}
+    return answer, 202, accepted(op)[2]
 
 
 def _spec(target: str, vch_id: str, datacenter: str) -> dict:
