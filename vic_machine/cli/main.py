@@ -40,6 +40,19 @@ cli.add_command(upgrade)
 cli.add_command(debug)
 
 
+def _flag_for(path: str) -> str:
+    """How a CLI user knows a field: its flag (``--compute-resource``), with the model path when there is one."""
+    from vic_machine.spec import field
+
+    try:
+        flags = field(path).meta.flags
+    except KeyError:
+        flags = ()
+    if not flags:
+        return {"target": "--target", "thumbprint": "--thumbprint"}.get(path, path)
+    return f"{flags[0]} ({path})"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; core errors become one line on stderr and exit code 1 (2 for bad input)."""
     try:
@@ -64,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130 if isinstance(exc.cause, Cancelled) else 1
     except InputError as exc:
         for err in exc.errors:
-            click.echo(f"Error: {err.path}: {err.message}", err=True)
+            click.echo(f"Error: {_flag_for(err.path)}: {err.message}", err=True)
         return 2
     except VicError as exc:
         click.echo(f"Error: {exc}", err=True)
