@@ -8,7 +8,7 @@ import pytest
 from pyVmomi import vim
 
 from tests.api_support import basic, make_app, sse_events, target_path
-from tests.vch_support import vch_spec
+from tests.vch_support import permissions_of, vch_spec
 from vic_machine.cli.main import main
 from vic_machine.errors import OperationFailed
 from vic_machine.extraconfig import read_extra_config
@@ -19,7 +19,7 @@ from vic_machine.operations.create import create
 from vic_machine.operations.delete import delete_vch
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.wait import read_config
-from vic_machine.vsphere.collector import retrieve, retrieve_objects
+from vic_machine.vsphere.collector import retrieve_objects
 
 USERS = {"ops1": "pw-one", "ops2": "pw-two"}
 
@@ -31,22 +31,9 @@ def env(vch_world):
     creds = spec.endpoint.operations_credentials
     creds.user, creds.password, creds.grant_permissions = "ops1", USERS["ops1"], True
     result = create(world.session, spec, isos=world.isos, timeout=20)
-    granted = _permissions(world.session, "ops1")
+    granted = permissions_of(world.session, "ops1")
     assert granted and "vic-vch-endpoint" in granted.values()
     return world, result.vm, granted
-
-
-def _permissions(session, user: str) -> dict[str, str]:
-    """Every permission ``user`` holds, as RetrieveEntityPermissions tells: entity moid → role name."""
-    manager = session.content.authorizationManager
-    roles = {r.roleId: r.name for r in manager.roleList}
-    objs = retrieve(session.content, session.content.rootFolder, {vim.ManagedEntity: ["name"]})
-    out = {}
-    for obj in [session.content.rootFolder, *objs]:
-        for p in manager.RetrieveEntityPermissions(entity=obj, inherited=False) or []:
-            if p.principal == user:
-                out[obj._moId] = roles.get(p.roleId, str(p.roleId))
-    return out
 
 
 def _record(session, vm_id) -> tuple[str, set[str]]:
@@ -65,14 +52,14 @@ def _ops(user: str, grant: bool | None = None) -> dict:
 
 
 def _assert_held_by(session, vm_id, user: str, other: str, granted: dict[str, str]) -> None:
-    assert _permissions(session, user) == granted
-    assert _permissions(session, other) == {}
+    assert permissions_of(session, user) == granted
+    assert permissions_of(session, other) == {}
     assert _record(session, vm_id) == (user, set(granted))
     config = read_config(session, find_vch(session, vch_id=vm_id).vm)
     assert config.connection.username == user and config.components_started
 
 
-def test_failed_configure_leaves_the_old_users_permissions(env):
+def test_failed_configure_leaves_the_old_userspermissions_of(env):
     world, vm_id, granted = env
     world.sim.faults.reset()
     world.sim.faults.inject("PowerOnVM_Task", "InvalidState", count=1)
@@ -132,8 +119,8 @@ def test_new_user_with_own_privileges_and_old_grants_revoked(env):
         # No --ops-grant-perms: ops2 holds what it needs already, so validation passes; ops1's grants go.
         result = configure(session, find_vch(session, vch_id=vm_id), _ops("ops2"), timeout=20)
         assert result.applied
-        assert _permissions(session, "ops1") == {}
-        assert set(_permissions(session, "ops2")) == {root._moId}  # its own permission only: nothing granted
+        assert permissions_of(session, "ops1") == {}
+        assert set(permissions_of(session, "ops2")) == {root._moId}  # its own permission only: nothing granted
         assert _record(session, vm_id) == ("", set())
         assert read_config(session, find_vch(session, vch_id=vm_id).vm).connection.username == "ops2"
     finally:
@@ -147,5 +134,5 @@ def test_granted_to_new_user_then_removed_by_delete(env):
     _assert_held_by(session, vm_id, "ops2", "ops1", granted)
     removed = delete_vch(session, find_vch(session, vch_id=vm_id), force=True)
     assert "permissions of ops2" in removed.removed
-    assert _permissions(session, "ops1") == {} and _permissions(session, "ops2") == {}
+    assert permissions_of(session, "ops1") == {} and permissions_of(session, "ops2") == {}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pyVmomi import vim
 
-from tests.vch_support import vch_spec
+from tests.vch_support import permissions_of, vch_spec
 from vic_machine.inventory import take_snapshot
 from vic_machine.operations.create import create
 from vic_machine.operations.delete import delete_vch
@@ -31,19 +31,6 @@ def _ops_spec(name: str, grant: bool):
     return spec
 
 
-def _ops_permissions(session) -> dict[str, str]:
-    """Every permission held by ``ops``: entity moid → role name."""
-    manager = session.content.authorizationManager
-    roles = {r.roleId: r.name for r in manager.roleList}
-    objs = retrieve(session.content, session.content.rootFolder, {vim.ManagedEntity: ["name"]})
-    out = {}
-    for obj in [session.content.rootFolder, *objs]:
-        for p in manager.RetrieveEntityPermissions(entity=obj, inherited=False) or []:
-            if p.principal == "ops":
-                out[obj._moId] = roles[p.roleId]
-    return out
-
-
 def test_validation_lists_missing_ops_privileges(env):
     _, session, _ = env
     findings = validate(_ops_spec("vch-noperm", grant=False), take_snapshot(session), session=session,
@@ -61,9 +48,9 @@ def test_validation_lists_missing_ops_privileges(env):
 
 def test_grant_on_create_and_remove_on_delete(env):
     sim, session, isos = env
-    assert _ops_permissions(session) == {}
+    assert permissions_of(session, "ops") == {}
     result = create(session, _ops_spec("vch-ops", grant=True), isos=isos, timeout=20)
-    held = _ops_permissions(session)
+    held = permissions_of(session, "ops")
     names = {o._moId: p["name"] for o, p in retrieve(session.content, session.content.rootFolder,
                                                       {vim.ManagedEntity: ["name"]}).items()}
     by_name = {names.get(moid, "root"): role for moid, role in held.items()}
@@ -84,7 +71,7 @@ def test_grant_on_create_and_remove_on_delete(env):
 
     removed = delete_vch(session, find_vch(session, vch_id=result.vm))
     assert "permissions of ops" in removed.removed
-    assert _ops_permissions(session) == {}
+    assert permissions_of(session, "ops") == {}
 
 
 def _target(sim) -> list[str]:
@@ -96,7 +83,7 @@ def test_grant_and_remove_from_the_cli(env, capsys, tmp_path):
     from vic_machine.cli.main import main
 
     sim, session, isos = env
-    assert _ops_permissions(session) == {}
+    assert permissions_of(session, "ops") == {}
     code = main(["create", *_target(sim), "--name", "vch-ops-cli", "--compute-resource", "DC0_C0",
                  "--image-store", "LocalDS_0", "--bridge-network", "DC0_DVPG0", "--no-tlsverify",
                  "--tls-cname", "vch-ops-cli.example.com", "--ops-user", "ops", "--ops-password", "ops-pw",
@@ -105,9 +92,9 @@ def test_grant_and_remove_from_the_cli(env, capsys, tmp_path):
     out = capsys.readouterr()
     assert code == 0, out.err
     assert "ops-pw" not in out.out + out.err
-    assert "vic-vch-endpoint" in _ops_permissions(session).values()
+    assert "vic-vch-endpoint" in permissions_of(session, "ops").values()
     assert main(["delete", *_target(sim), "--name", "vch-ops-cli", "--force"]) == 0
-    assert _ops_permissions(session) == {}
+    assert permissions_of(session, "ops") == {}
 
 
 def test_grant_and_remove_through_the_api(env):
@@ -123,7 +110,7 @@ def test_grant_and_remove_through_the_api(env):
     assert r.status_code == 202, r.json
     final = sse_events(client, r.json["id"], auth)[-1][1]
     assert final["state"] == "success", final
-    assert "vic-vch-endpoint" in _ops_permissions(session).values()
+    assert "vic-vch-endpoint" in permissions_of(session, "ops").values()
     r = client.delete(f"{target_path(sim)}/vch/{final['result']['id']}", json={}, headers=auth)
     assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
-    assert _ops_permissions(session) == {}
+    assert permissions_of(session, "ops") == {}

@@ -3,13 +3,12 @@ create with progress to success, the VCH in the list, delete with its volume sto
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import DataTable
 
-from sim.appliance import ApplianceStandIn
-from sim.isos import ensure_isos
 from tests.support import session_for
-from tests.vch_support import allow_vic_engine
 from vic_machine.inventory import take_snapshot
 from vic_machine.operations.ls import list_vchs
 from tui.backend import Backend
@@ -26,15 +25,10 @@ pytestmark = pytest.mark.timeout(120)
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
+def env(vch_world):
     """A simulator of our own with the vic-engine firewall ruleset open and the appliance stand-in following it."""
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
-    session.logout()
-    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
-    yield sim, ensure_isos(tmp_path_factory.mktemp("isos"))
-    stand_in.stop()
+    world = vch_world()
+    return world.sim, (Path(world.isos.appliance.path), Path(world.isos.bootstrap.path))
 
 
 def on_step(app, step: str) -> bool:

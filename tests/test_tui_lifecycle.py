@@ -3,14 +3,14 @@ restart change seen when Configure is opened again, and an upgrade from older IS
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import DataTable
 
-from sim.appliance import ApplianceStandIn
 from sim.isos import ensure_isos
-from tests.support import session_for
 from tests.tui_pilot import async_test, editor, make_app, sim_target, until
-from tests.vch_support import allow_vic_engine, vch_spec
+from tests.vch_support import vch_spec
 from vic_machine.iso import check_isos
 from vic_machine.operations.configure_spec import current_spec
 from vic_machine.operations.create import create
@@ -24,23 +24,16 @@ pytestmark = pytest.mark.timeout(120)
 
 
 @pytest.fixture(scope="module")
-def env(start_sim, tmp_path_factory):
+def env(vch_world, tmp_path_factory):
     """The simulator with two running VCHs: ``conf`` of the current ISOs (v1.5.8), ``old`` of v1.5.7 ones."""
-    sim = start_sim()
-    session = session_for(sim)
-    allow_vic_engine(session)
-    stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start()
-    folder = tmp_path_factory.mktemp("isos")
-    current = ensure_isos(folder / "current")
-    old = check_isos(*ensure_isos(folder / "old", version="v1.5.7"))
+    world = vch_world()
+    old = check_isos(*ensure_isos(tmp_path_factory.mktemp("isos") / "old", version="v1.5.7"))
     spec = vch_spec("tui-conf")
     spec.compute.cpu.limit = 2000
     spec.network.public.nameservers = ["192.0.2.53"]
-    create(session, spec, isos=check_isos(*current), timeout=20)
-    create(session, vch_spec("tui-old"), isos=old, timeout=20)
-    yield sim, session, current
-    stand_in.stop()
-    session.logout()
+    create(world.session, spec, isos=world.isos, timeout=20)
+    create(world.session, vch_spec("tui-old"), isos=old, timeout=20)
+    return world.sim, world.session, (Path(world.isos.appliance.path), Path(world.isos.bootstrap.path))
 
 
 async def open_list_at(pilot, app, name: str):

@@ -107,3 +107,16 @@ def make_world(sim, iso_dir, *, appliance: bool = True) -> VchWorld:
     isos = check_isos(*ensure_isos(iso_dir))
     stand_in = ApplianceStandIn.for_simulator(sim, boot_delay=0.1).start() if appliance else None
     return VchWorld(sim, session, isos, stand_in)
+
+
+def permissions_of(session, user: str) -> dict[str, str]:
+    """Every permission ``user`` holds, as RetrieveEntityPermissions tells: entity moid → role name."""
+    manager = session.content.authorizationManager
+    roles = {r.roleId: r.name for r in manager.roleList}
+    objs = retrieve(session.content, session.content.rootFolder, {vim.ManagedEntity: ["name"]})
+    out = {}
+    for obj in [session.content.rootFolder, *objs]:
+        for p in manager.RetrieveEntityPermissions(entity=obj, inherited=False) or []:
+            if p.principal == user:
+                out[obj._moId] = roles.get(p.roleId, str(p.roleId))
+    return out
