@@ -7,6 +7,7 @@ import io
 from flask import Response, current_app, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from pyVmomi import vim
 
 from plugin_server import bundle_store, privileges
 from plugin_server.api.common import Call, accepted, call_for, findings_error, installed_isos, operations
@@ -76,8 +77,7 @@ def _create(target: str, datacenter: str = ""):
         if result.certs.mode != "no-tls":
             try:
                 bundle = result.certs.client_zip(result.name, result.docker_host or None)
-                vm = next(v.vm for v in list_vchs(session, datacenter) if v.id == body["id"])
-                bundle_store.store(session, vm, bundle, key)
+                bundle_store.store(session, vim.VirtualMachine(body["id"], session.stub), bundle, key)
             except Exception as exc:  # noqa: BLE001 - the VCH is up; only the download is missing
                 body.setdefault("warnings", []).append(f"The client certificate bundle could not be kept: {exc}")
         return body

@@ -10,7 +10,7 @@ import click
 
 from vic_machine.cli.create_options import _SIMPLE, _container_networks, _dest, _read_pem, _shares, _volume_stores
 from vic_machine.cli.options import open_session, output_option, target_options
-from vic_machine.cli.output import console, emit_json
+from vic_machine.cli.output import console, emit_result
 from vic_machine.cli.progress import ProgressBar
 from vic_machine.cli.select_options import parse_timeout, select_options
 from vic_machine.operations.configure import configure as configure_vch
@@ -125,11 +125,8 @@ def configure(target, force, name, vch_id, compute_resource, output, timeout, re
             result = configure_vch(session, vch, change, sink=bar, reset_progress=reset_progress, timeout=seconds)
     finally:
         session.logout()
-    if output == "json":
-        emit_json(result.to_dict())
+    if emit_result(result, output):
         return
-    for warning in result.warnings:
-        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
     if not result.changed:
         console.print(f"Nothing changed on VCH {result.name}", highlight=False)
         return

@@ -9,7 +9,7 @@ import click
 from vic_machine.cli.create_options import create_options, option_names, spec_from_options
 from vic_machine.cli.findings import show_findings
 from vic_machine.cli.options import open_session, output_option, target_options
-from vic_machine.cli.output import console, emit_json
+from vic_machine.cli.output import console, emit_result
 from vic_machine.cli.progress import ProgressBar
 from vic_machine.cli.select_options import parse_timeout
 from vic_machine.errors import FieldError, InputError
@@ -33,11 +33,8 @@ def _cert_dir(spec, given: str | None, force: bool) -> str | None:
 
 
 def _report(result: CreateResult, cert_dir: str | None, output: str) -> None:
-    if output == "json":
-        emit_json(result.to_dict())
+    if emit_result(result, output):
         return
-    for warning in result.warnings:
-        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
     console.print(f"[green]Installer completed successfully[/] — VCH {result.name} ({result.vm})", highlight=False)
     console.print(f"VCH Admin Portal: {result.admin_portal}", highlight=False)
     console.print("Docker environment variables:", highlight=False)

@@ -30,3 +30,13 @@ def emit_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], empty: str
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
+
+
+def emit_result(result: Any, output: str) -> bool:
+    """A command's result: JSON for scripts (then True: nothing more to print), else its warnings first."""
+    if output == "json":
+        emit_json(result.to_dict())
+        return True
+    for warning in result.warnings:
+        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    return False

@@ -8,7 +8,7 @@ import click
 
 from vic_machine.certs import CertBundle
 from vic_machine.cli.options import open_session, output_option, target_options
-from vic_machine.cli.output import console, emit_json
+from vic_machine.cli.output import console, emit_result
 from vic_machine.cli.progress import ProgressBar
 from vic_machine.cli.select_options import parse_timeout, select_options
 from vic_machine.iso import check_isos
@@ -51,11 +51,8 @@ def upgrade(target, force, name, vch_id, compute_resource, output, appliance_iso
                                  certs=client_certs(tls_cert_path, vch.name))
     finally:
         session.logout()
-    if output == "json":
-        emit_json(result.to_dict())
+    if emit_result(result, output):
         return
-    for warning in result.warnings:
-        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
     done = {"upgrade": f"VCH {result.name} upgraded from {result.from_version} to {result.to_version}",
             "rollback": f"VCH {result.name} rolled back from {result.from_version} to {result.to_version}",
             "reset-progress": f"Reset the UpdateInProgress mark of VCH {result.name}"}[result.action]
