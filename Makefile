@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := golang-go golang-github-vmware-govmomi-dev chromium
+APT_PACKAGES := golang-go golang-github-vmware-govmomi-dev chromium openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup apt sim bench screenshots
