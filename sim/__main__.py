@@ -21,6 +21,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "vm": "VMs per host",
         "pg": "distributed port groups per datacenter",
         "ds": "datastores per datacenter",
+        "no_vic_engine": "hosts of each cluster and standalone host without ruleset vic-engine (vSphere 6.5)",
     }
     for key in MODEL_FLAGS:
         parser.add_argument("--" + key.replace("_", "-"), dest=key, type=int, help=helps[key])

@@ -16,7 +16,7 @@ from typing import Any
 from sim import build as _build
 from sim.faults import FaultClient
 
-# Model size keywords and the simulator flags they become.
+# Model keywords (sizes, and hosts without vic-engine) and the simulator flags they become.
 MODEL_FLAGS = {
     "dc": "-dc",
     "cluster": "-cluster",
@@ -25,6 +25,7 @@ MODEL_FLAGS = {
     "vm": "-vm",
     "pg": "-pg",
     "ds": "-ds",
+    "no_vic_engine": "-no-vic-engine",
 }
 
 START_TIMEOUT = 30.0
@@ -83,6 +84,9 @@ class Simulator:
         :param model: inventory size, any of ``dc``, ``cluster``, ``host`` (per
             cluster), ``standalone_host``, ``vm`` (per host), ``pg``, ``ds``;
             missing ones keep the simulator's defaults (1, 1, 3, 1, 2, 1, 1).
+            ``no_vic_engine=N``: the first N hosts (by name) of every cluster
+            and standalone host have no vic-engine firewall ruleset, as on
+            vSphere 6.5 (default 0: every host has it, as from 6.7).
         :raise SimulatorError: the process exited or did not listen in time.
         :raise sim.build.BuildError: the binary could not be built.
         """

@@ -47,6 +47,7 @@ func parseFlags() options {
 	flag.IntVar(&o.model.vmsPerHost, "vm", 2, "virtual machines per host")
 	flag.IntVar(&o.model.portgroups, "pg", 1, "distributed port groups per datacenter")
 	flag.IntVar(&o.model.datastores, "ds", 1, "datastores per datacenter, mounted on all its hosts")
+	flag.IntVar(&o.model.noVicEngine, "no-vic-engine", 0, "hosts of each cluster or standalone host (the first N by name) without the vic-engine firewall ruleset, as on vSphere 6.5")
 	flag.Parse()
 	return o
 }

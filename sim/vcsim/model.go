@@ -25,12 +25,15 @@ type modelSize struct {
 	vmsPerHost      int
 	portgroups      int
 	datastores      int
+	// hosts per compute resource without the vic-engine ruleset (vSphere 6.5)
+	noVicEngine int
 }
 
 func (m modelSize) validate() error {
 	for name, n := range map[string]int{
 		"-dc": m.datacenters, "-cluster": m.clusters, "-host": m.clusterHosts,
 		"-standalone-host": m.standaloneHosts, "-vm": m.vmsPerHost, "-pg": m.portgroups, "-ds": m.datastores,
+		"-no-vic-engine": m.noVicEngine,
 	} {
 		if n < 0 {
 			return fmt.Errorf("%s must not be negative", name)
@@ -61,7 +64,7 @@ func (m modelSize) vpx() *simulator.Model {
 func installExtensions(model *simulator.Model, size modelSize) error {
 	installExtensionManager()
 	installTaskManager()
-	installFirewallRulesets()
+	installFirewallRulesets(size.noVicEngine)
 	fixDatastoreHosts()
 	markUplinkPortgroups()
 

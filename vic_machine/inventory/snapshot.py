@@ -21,7 +21,7 @@ _PROPS = {
     vim.ClusterComputeResource: ["configurationEx"],
     vim.HostSystem: ["name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode",
                      "runtime.powerState", "datastore", "network",
-                     "summary.hardware", "summary.config.product.version"],
+                     "summary.hardware", "summary.config.product.version", "configManager.firewallSystem"],
     vim.ResourcePool: ["name", "parent", "owner", "runtime"],
     vim.Datastore: ["name", "summary"],
     vim.Network: ["name", "host"],
@@ -78,7 +78,9 @@ def _vch_pools(session: Session, vms: dict) -> set[str]:
 
 
 def _hosts(session: Session, objs: dict, licenses: dict) -> list[Host]:
-    firewalls = host_firewalls(session, [h._moId for h in objs if isinstance(h, vim.HostSystem)])
+    # The firewall systems' state, in one more bulk read whatever the number of hosts.
+    firewalls = host_firewalls(session, {h._moId: p["configManager.firewallSystem"]._moId for h, p in objs.items()
+                                         if isinstance(h, vim.HostSystem) and p.get("configManager.firewallSystem")})
     hosts = []
     for host, p in objs.items():
         if not isinstance(host, vim.HostSystem):

@@ -46,12 +46,12 @@ def _post(session: Session, body: str) -> ET.Element:
     return root.find("s:Body", _NS)[0]
 
 
-def _retrieve_body(collector: str, hosts: list[str], path: str) -> str:
-    objects = "".join(f'<objectSet><obj type="HostSystem">{escape(h)}</obj><skip>false</skip></objectSet>'
-                      for h in hosts)
+def _retrieve_body(collector: str, kind: str, objects: list[str], path: str) -> str:
+    specs = "".join(f'<objectSet><obj type="{kind}">{escape(o)}</obj><skip>false</skip></objectSet>'
+                    for o in objects)
     return (f'<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">{escape(collector)}</_this>'
-            f'<specSet><propSet><type>HostSystem</type><all>false</all><pathSet>{path}</pathSet></propSet>'
-            f'{objects}</specSet><options><maxObjects>{PAGE_SIZE}</maxObjects></options></RetrievePropertiesEx>')
+            f'<specSet><propSet><type>{kind}</type><all>false</all><pathSet>{path}</pathSet></propSet>'
+            f'{specs}</specSet><options><maxObjects>{PAGE_SIZE}</maxObjects></options></RetrievePropertiesEx>')
 
 
 def _continue_body(collector: str, token: str) -> str:
@@ -59,19 +59,25 @@ def _continue_body(collector: str, token: str) -> str:
             f'{escape(collector)}</_this><token>{escape(token)}</token></ContinueRetrievePropertiesEx>')
 
 
-def host_firewalls(session: Session, hosts: list[str]) -> dict[str, tuple[dict[str, bool], bool]]:
-    """For each host id: (ruleset key → enabled, whether the default policy lets all outgoing traffic out)."""
-    if not hosts:
+def host_firewalls(session: Session, systems: dict[str, str]) -> dict[str, tuple[dict[str, bool], bool]]:
+    """For each host id: (ruleset key → enabled, whether the default policy lets all outgoing traffic out).
+
+    ``systems`` maps host ids to their firewall system ids (``configManager.firewallSystem``). The firewall
+    system's ``firewallInfo`` is read, not the host's ``config.firewall``: Enable/DisableRuleset change the
+    former, and vCenter's cached host configuration need not follow (as VIC 1.5.8, which reads the same).
+    """
+    if not systems:
         return {}
+    hosts_of = {fs: host for host, fs in systems.items()}
     collector = session.content.propertyCollector._moId
     out: dict[str, tuple[dict[str, bool], bool]] = {}
-    with vsphere_call("read the hosts' firewall configuration"):
-        result = _post(session, _retrieve_body(collector, hosts, "config.firewall"))
+    with vsphere_call("read the hosts' firewall state"):
+        result = _post(session, _retrieve_body(collector, "HostFirewallSystem", list(hosts_of), "firewallInfo"))
         while result is not None:
             for obj in result.iterfind("v:returnval/v:objects", _NS):
-                host = obj.findtext("v:obj", "", _NS)
+                host = hosts_of.get(obj.findtext("v:obj", "", _NS))
                 val = obj.find("v:propSet/v:val", _NS)
-                if val is None:
+                if host is None or val is None:
                     continue
                 rulesets = {r.findtext("v:key", "", _NS): r.findtext("v:enabled", "", _NS) == "true"
                             for r in val.iterfind("v:ruleset", _NS)}
