@@ -17,7 +17,7 @@ from common import Measurement, measure, print_table, ratio, seconds, session_fo
 from pyVmomi import vim
 
 from vic_machine.inventory import Inventory, take_snapshot
-from vic_machine.inventory.snapshot import VCH_GUEST_PREFIX
+from vic_machine.inventory.vch_candidates import VCH_GUEST_PREFIX
 from vic_machine.vsphere.collector import PAGE_SIZE
 from vic_machine.vsphere.session import Session
 

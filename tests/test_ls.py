@@ -61,6 +61,29 @@ def test_only_vics_rule_counts(env):
     assert list_vchs(session, compute_resource="DC0_H0") == [v for v in list_vchs(session) if "DC0_H0" in v.path]
 
 
+def vm_in_own_pool(session, name: str) -> vim.VirtualMachine:
+    """A VM laid out as vic-machine lays out an endpoint VM: in a resource pool of its own name."""
+    objs = retrieve(session.content, session.content.rootFolder,
+                    {vim.Datacenter: ["vmFolder"], vim.ClusterComputeResource: ["resourcePool"]})
+    folder = next(p["vmFolder"] for o, p in objs.items() if isinstance(o, vim.Datacenter))
+    root = next(p["resourcePool"] for o, p in objs.items() if isinstance(o, vim.ClusterComputeResource))
+    alloc = vim.ResourceAllocationInfo(limit=-1, reservation=0, expandableReservation=True,
+                                       shares=vim.SharesInfo(level="normal", shares=0))
+    pool = root.CreateResourcePool(name=name, spec=vim.ResourceConfigSpec(cpuAllocation=alloc, memoryAllocation=alloc))
+    spec = vim.vm.ConfigSpec(name=name, guestId="otherGuest64", files=vim.vm.FileInfo(vmPathName="[LocalDS_0]"))
+    return run_task(lambda: folder.CreateVM_Task(config=spec, pool=pool), "create the VM")
+
+
+def test_a_vch_is_found_by_its_configuration_whatever_its_guest_name(env):
+    """1.5.8 finds a VCH by its configuration; a guest OS setting edited in the vSphere Client does not hide it."""
+    session, vms = env
+    vm = vm_in_own_pool(session, "renamed-guest")
+    make_vch(vm, "renamed-guest")
+    run_task(lambda: vm.ReconfigVM_Task(spec=vim.vm.ConfigSpec(alternateGuestName="Ubuntu Linux (64-bit)")),
+             "edit the guest OS")
+    assert "renamed-guest" in [v.name for v in list_vchs(session)]
+
+
 def iso(tag: str) -> IsoInfo:
     version, build, commit = tag.rsplit("-", 2)
     return IsoInfo(path="a.iso", volume_id="", publisher="", tag=tag, version=version, build=build, commit=commit,

@@ -25,7 +25,7 @@ FULL = {
     "name": "prod-vch",
     "debug": 1,
     "syslog_addr": "tcp://syslog.example.com:514",
-    "container": {"name_convention": "prod-{name}"},
+    "container": {"name_convention": "prod-{name}", "container_count": 50},
     "compute": {
         "cpu": {"limit": {"value": 4000, "units": "MHz"}, "reservation": {"value": 500, "units": "MHz"},
                 "shares": {"level": "high"}},
@@ -43,10 +43,12 @@ FULL = {
         "container": [{"alias": "ext", "port_group": {"name": "ext-pg"},
                        "gateway": {"address": "10.1.0.1/16"}, "ip_ranges": ["10.1.0.10-10.1.0.99"],
                        "nameservers": ["10.1.0.2"], "firewall": "open"}],
+        "asymmetric_routes": True,
     },
     "storage": {"image_stores": ["ds://datastore1/vch"],
                 "volume_stores": [{"datastore": "ds://datastore1/volumes", "label": "default"}],
-                "base_image_size": {"value": 16000000000, "units": "B"}},
+                "base_image_size": {"value": 16000000000, "units": "B"},
+                "storage_quota": {"value": 100, "units": "GiB"}},
     "auth": {"no_tls": False, "client": {"no_tls_verify": True},
              "server": {"generate": {"size": {"value": 4096, "units": "bit"}, "organization": ["Example"],
                                      "cname": "vch.example.com"}}},
@@ -68,7 +70,7 @@ def test_defaults_are_vic_1_5s():
     assert spec.network.bridge.network_width == 16
     assert spec.endpoint.cpu.sockets == 1
     assert spec.endpoint.memory == 2048
-    assert spec.storage.base_image_size == 8 * 1024**3
+    assert spec.storage.base_image_size == 8 * 1000**3  # "8GB", which 1.5.8 stores as 8000000 KB
     assert spec.auth.server.generate.size == 2048
     assert spec.network.public.port_group.name == "VM Network"
     assert spec.network.port_group_of("client").name == "VM Network"
@@ -227,7 +229,7 @@ def test_wizard_description():
     assert container["multiple"] and container["type"] == "object"
     firewall = next(item for item in container["fields"] if item["path"].endswith("firewall"))
     assert firewall["choices"] == ["closed", "outbound", "peers", "published", "open"]
-    assert firewall["default"] == "published"
+    assert firewall["default"] is None  # not set: 1.5.8 stores 0, which the appliance treats as published
     security = {entry["path"]: entry for entry in steps[4]["fields"]}
     assert security["auth.server.private_key"]["secret"]
     assert security["auth.server.generate.size"]["choices"] == [2048, 3072, 4096]

@@ -30,6 +30,9 @@ _SIMPLE = [
     (("--endpoint-memory",), "endpoint.memory", {"type": int}),
     (("--image-store", "-i"), "storage.image_stores", {}),
     (("--base-image-size",), "storage.base_image_size", {}),
+    (("--storage-quota", "--sq"), "storage.storage_quota", {"type": int}),
+    (("--containers",), "container.container_count", {"type": int}),
+    (("--asymmetric-routes", "--ar"), "network.asymmetric_routes", {"is_flag": True}),
     (("--volume-store", "-vs"), "storage.volume_stores[].datastore", {"multiple": True}),
     (("--bridge-network", "-b"), "network.bridge.port_group", {}),
     (("--bridge-network-range",), "network.bridge.ip_range", {}),
@@ -90,12 +93,13 @@ def _read_pem(path: str, model_path: str) -> str:
 
 
 def _size_bytes(text: str) -> int:
-    match = re.fullmatch(r"\s*(\d+)\s*([KMGT]i?B|B)?\s*", text, re.IGNORECASE)
-    if not match:
+    """``8GB`` (decimal, as vic-machine 1.5.8 reads it) or ``8GiB`` (binary) in bytes."""
+    match = re.fullmatch(r"\s*(\d+)\s*([KMGT])?(i)?(B)?\s*", text, re.IGNORECASE)
+    if not match or (match.group(3) and not match.group(2)):
         raise InputError(FieldError("storage.base_image_size", "must be a size such as 8GB or 512MiB"))
-    factors = {"B": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
-    unit = (match.group(2) or "B").upper()
-    return int(match.group(1)) * factors[unit[0]]
+    prefix, binary = (match.group(2) or "").upper(), bool(match.group(3))
+    power = " KMGT".index(prefix) if prefix else 0
+    return int(match.group(1)) * (1024 if binary else 1000) ** power
 
 
 def _gateway(text: str) -> Gateway:
@@ -160,6 +164,9 @@ def spec_from_options(v: dict) -> VchSpec:
     spec.debug = v["debug"] if v["debug"] is not None else 0
     spec.syslog_addr = v["syslog_address"]
     spec.container.name_convention = v["container_name_convention"]
+    spec.container.container_count = v["containers"] or None  # 0 is unlimited, as in 1.5.8
+    spec.storage.storage_quota = v["storage_quota"] or None
+    spec.network.asymmetric_routes = bool(v["asymmetric_routes"])
     if v["compute_resource"]:
         spec.compute.resource = ManagedObject(name=v["compute_resource"])
     for res in ("cpu", "memory"):

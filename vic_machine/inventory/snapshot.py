@@ -5,16 +5,15 @@ from __future__ import annotations
 from pyVmomi import vim
 
 from vic_machine.errors import NotFound, TargetError
+from vic_machine.extraconfig import is_vch
 from vic_machine.inventory.compute_tree import build_compute_tree
+from vic_machine.inventory.vch_candidates import VM_PROPS, candidates
 from vic_machine.inventory.model import Datastore, Host, Inventory, Network
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
 from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.raw_soap import host_firewalls
 from vic_machine.vsphere.session import Session
 
-# VIC sets this alternate guest name on every VCH endpoint VM; only those VMs' extraConfig is read.
-VCH_GUEST_PREFIX = "Photon - VCH"
-VCH_ID_KEY = "guestinfo.vice./init/common/id"
 
 _PROPS = {
     vim.ComputeResource: ["name", "parent", "host", "resourcePool"],
@@ -27,7 +26,7 @@ _PROPS = {
     vim.Network: ["name", "host"],
     vim.dvs.DistributedVirtualPortgroup: ["config.distributedVirtualSwitch", "config.uplink"],
     vim.DistributedVirtualSwitch: ["name", "summary.hostMember", "config.uplinkPortgroup"],
-    vim.VirtualMachine: ["name", "resourcePool", "config.alternateGuestName"],
+    vim.VirtualMachine: VM_PROPS,
     vim.Folder: ["name", "parent"],
 }
 
@@ -63,14 +62,12 @@ def _license_features(session: Session) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _vch_pools(session: Session, vms: dict) -> set[str]:
-    candidates = [vm for vm, p in vms.items()
-                  if str(p.get("config.alternateGuestName", "")).startswith(VCH_GUEST_PREFIX)]
-    configs = retrieve_objects(session.content, candidates, ["config.extraConfig"])
+def _vch_pools(session: Session, objs: dict) -> set[str]:
+    vms = candidates(objs)
+    configs = retrieve_objects(session.content, list(vms), ["config.extraConfig"])
     pools = set()
     for vm, props in configs.items():
-        values = {o.key: o.value for o in props.get("config.extraConfig") or []}
-        if values.get(VCH_ID_KEY) in (f"VirtualMachine:{vm._moId}", "CreatingVCH"):
+        if is_vch(props.get("config.extraConfig") or [], vm._moId):
             pool = vms[vm].get("resourcePool")
             if pool is not None:
                 pools.add(pool._moId)
@@ -171,7 +168,6 @@ def take_snapshot(session: Session, datacenter: str = "") -> Inventory:
     dc, dc_props, dc_names = _datacenter(session, datacenter or session.target.datacenter)
     objs = retrieve(session.content, dc, _PROPS)
     licenses = _license_features(session)
-    vms = {o: p for o, p in objs.items() if isinstance(o, vim.VirtualMachine)}
     hosts = _hosts(session, objs, licenses)
     about = session.content.about
     return Inventory(
@@ -180,7 +176,7 @@ def take_snapshot(session: Session, datacenter: str = "") -> Inventory:
         datacenters=tuple(dc_names),
         vcenter_version=str(about.version),
         vcenter_api_type=str(about.apiType),
-        compute=build_compute_tree(objs, dc_props["hostFolder"], dc_props["name"], _vch_pools(session, vms)),
+        compute=build_compute_tree(objs, dc_props["hostFolder"], dc_props["name"], _vch_pools(session, objs)),
         hosts=tuple(hosts),
         datastores=tuple(_datastores(objs, hosts)),
         networks=tuple(_networks(objs, hosts)),

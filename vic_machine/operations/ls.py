@@ -1,9 +1,11 @@
 """List the VCHs of a datacenter (or under one compute resource) in a constant number of round trips.
 
 One property-collector read gets every VM's name, power state, pool and alternate guest name, with the pools,
-compute resources and folders needed for paths. VIC 1.5 stamps every VCH endpoint VM's alternate guest name
-"Photon - VCH …"; only those candidates' extraConfig is read, in one more call, and VIC's own rule decides
-(the stored id is the VM's reference or ``CreatingVCH``). Nothing is read VM by VM.
+compute resources and folders needed for paths. Candidates are found as VIC 1.5.8 finds them: a VM named like
+its resource pool (vic-machine names the pool, its folder and the endpoint VM after the VCH), and also any VM
+whose alternate guest name says "Photon - VCH …". Only the candidates' extraConfig is read, in one more call,
+and VIC's own rule decides (the stored id is the VM's reference or ``CreatingVCH``), whatever the guest OS
+setting says. Nothing is read VM by VM.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from dataclasses import dataclass, field
 from pyVmomi import vim
 
 from vic_machine.extraconfig import VchConfig, decode, is_vch
+from vic_machine.inventory.vch_candidates import candidates
 from vic_machine.iso import IsoInfo, parse_tag
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
 from vic_machine.vsphere.datacenter import find_datacenter
 from vic_machine.vsphere.session import Session
 
-VCH_GUEST_PREFIX = "Photon - VCH"
 ADMIN_PORT = 2378
 UP_TO_DATE = "Up to date"
 IN_PROGRESS = "Upgrade in progress"
@@ -100,8 +102,7 @@ def list_vchs(session: Session, datacenter: str = "", compute_resource: str = ""
     dc = find_datacenter(session, datacenter or session.target.datacenter)
     dc_name = retrieve_objects(session.content, [dc], ["name"])[dc]["name"]
     objs = retrieve(session.content, dc, _PROPS)
-    vms = {o: p for o, p in objs.items() if isinstance(o, vim.VirtualMachine)
-           and str(p.get("config.alternateGuestName", "")).startswith(VCH_GUEST_PREFIX)}
+    vms = candidates(objs)
     configs = retrieve_objects(session.content, list(vms), ["config.extraConfig", "config.files.vmPathName"])
     out = []
     for vm, props in configs.items():

@@ -9,6 +9,7 @@ server key. ``with_pool`` and ``with_vm`` fill what is known only once the pool 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import shlex
 from dataclasses import dataclass, field
 
@@ -19,10 +20,11 @@ from vic_machine.extraconfig.executor import Diagnostics, NetworkEndpoint, Sessi
 from vic_machine.extraconfig.executor import TrustLevel
 from vic_machine.extraconfig.gotypes import URL, IPNet, IPRange, MoRef
 from vic_machine.extraconfig.scalars import IP, IPMask
-from vic_machine.extraconfig.vch_config import CREATING_VCH, Certificate, Connection, RawCertificate
+from vic_machine.extraconfig.volume_store import DS_SCHEME, SHARED_PARENT, DatastorePath, volume_store_location
+from vic_machine.extraconfig.vch_config import ADD_PERMS, CREATING_VCH, Certificate, Connection, RawCertificate
 from vic_machine.iso import IsoInfo
 from vic_machine.spec import to_create_flags
-from vic_machine.spec.model import VchSpec
+from vic_machine.spec.model import GIB, VchSpec
 
 # VIC pins the endpoint's NICs to PCI slots from 0x4A0 on, one every 32 (its constants.PCISlotNumberBegin/Inc).
 FIRST_NIC_SLOT = 0x4A0
@@ -86,34 +88,53 @@ def _sessions(spec: VchSpec, p: Placement, tls: bool) -> dict[str, SessionConfig
         proxies.append(f"HTTP_PROXY={proxy.http}")
     if proxy.https:
         proxies.append(f"HTTPS_PROXY={proxy.https}")
+    # 1.5.8 prefixes vicadmin's proxies with VICADMIN_ but gives both components the same NO_PROXY.
+    no_proxy = [f"NO_PROXY={','.join(proxy.no_proxy)}"] if proxy.no_proxy else []
     vicadmin = Cmd(path="/sbin/vicadmin", dir="/home/vicadmin",
                    args=["/sbin/vicadmin", f"--dc={p.datacenter}", f"--pool={p.parent_pool_path}",
                          f"--cluster={p.compute_path}"],
-                   env=["PATH=/sbin:/bin", "GOTRACEBACK=all", *[f"VICADMIN_{e}" for e in proxies]])
+                   env=["PATH=/sbin:/bin", "GOTRACEBACK=all", *[f"VICADMIN_{e}" for e in proxies], *no_proxy])
     persona = Cmd(path="/sbin/docker-engine-server",
                   args=["/sbin/docker-engine-server", f"-port={2376 if tls else 2375}",
                         f"-port-layer-port={PORT_LAYER_PORT}"],
-                  env=["PATH=/sbin", "GOTRACEBACK=all", *proxies])
+                  env=["PATH=/sbin", "GOTRACEBACK=all", *proxies, *no_proxy])
     port_layer = Cmd(path="/sbin/port-layer-server",
                      args=["/sbin/port-layer-server", "--host=localhost", f"--port={PORT_LAYER_PORT}"],
                      env=[f"VC_URL={p.target_url}", f"DC_PATH={p.datacenter}", f"CS_PATH={p.compute_path}",
                           f"POOL_PATH={p.parent_pool_path}", f"DS_PATH={p.image_datastore}"])
 
+    # The debug level is the VCH's (init/diagnostics); 1.5.8 leaves each component's own level at 0.
     def session(name: str, cmd: Cmd, user: str = "") -> SessionConfig:
         return SessionConfig(common=Common(id=name, name=name), cmd=cmd, active=True, restart=True,
-                             user=user, group=user, diagnostics=Diagnostics(debug_level=spec.debug))
+                             user=user, group=user, diagnostics=Diagnostics(debug_level=0))
 
     return {"vicadmin": session("vicadmin", vicadmin, "vicadmin"),
             "docker-personality": session("docker-personality", persona),
             "port-layer": session("port-layer", port_layer)}
 
 
-def _gateway(text: str | None) -> IPNet:
-    return IPNet.interface(f"{text}/32") if text and "/" not in text else (IPNet.interface(text) if text else IPNet())
+def _gateway(text: str | None, network: str | None = None) -> IPNet:
+    """A gateway as 1.5.8 stores it: its address with the mask of the network it is on (``network``'s prefix)."""
+    if not text:
+        return IPNet()
+    if "/" in text:
+        return IPNet.interface(text)
+    prefix = ipaddress.ip_interface(network).network.prefixlen if network else 32
+    return IPNet.interface(f"{text}/{prefix}")
+
+
+def nameservers(spec: VchSpec) -> list[str]:
+    """The VCH's DNS servers: 1.5.8 has one list (``--dns-server``) and writes it on every network."""
+    out: list[str] = []
+    for role in ROLES:
+        net = getattr(spec.network, role)
+        out += [s for s in (net.nameservers if net is not None else []) if s not in out]
+    return out
 
 
 def _endpoints(spec: VchSpec, p: Placement) -> dict[str, NetworkEndpoint]:
     slots = nic_slots(p.networks)
+    dns = [IP.parse(s) for s in nameservers(spec)]
     out: dict[str, NetworkEndpoint] = {}
     for role in ROLES:
         net = p.networks[role]
@@ -126,9 +147,9 @@ def _endpoints(spec: VchSpec, p: Placement) -> dict[str, NetworkEndpoint]:
             ip=IPNet.interface(settings.static) if settings.static else None,
             network=ContainerNetwork(
                 common=Common(id=net.ref, name=role), default=role == "public",
-                gateway=_gateway(gateway.address if gateway else None),
+                gateway=_gateway(gateway.address if gateway else None, settings.static),
                 destinations=[IPNet.parse_cidr(d) for d in (gateway.routing_destinations if gateway else [])],
-                nameservers=[IP.parse(s) for s in settings.nameservers]))
+                nameservers=dns))
         out[role] = endpoint
     bridge = p.networks[BRIDGE]
     out[BRIDGE] = NetworkEndpoint(
@@ -157,19 +178,46 @@ def _container_networks(spec: VchSpec, p: Placement) -> dict[str, ContainerNetwo
         nets[alias] = ContainerNetwork(
             common=Common(id=ref.ref, name=alias), type="external", gateway=_gateway(gateway),
             nameservers=[IP.parse(s) for s in net.nameservers], pools=pools,
-            trust_level=int(_TRUST.get(net.firewall or "published", TrustLevel.PUBLISHED)))
+            # Not given is 0 (unspecified) in 1.5.8, which the appliance treats as published.
+            trust_level=int(_TRUST[net.firewall] if net.firewall else TrustLevel.UNSPECIFIED))
     return nets
 
 
+# vic-machine 1.5.8's create flags in the order its create command declares them, which is the order it stores
+# them in (``vic_machine_create_options``).
+_VIC_FLAG_ORDER = (
+    "--target --user --password --thumbprint --name --compute-resource --ops-user --ops-password --ops-grant-perms "
+    "--image-store --base-image-size --affinity-vm-group --container-name-convention --volume-store --dns-server "
+    "--bridge-network --bridge-network-range --bridge-network-width --client-network --client-network-gateway "
+    "--client-network-ip --public-network --public-network-gateway --public-network-ip --management-network "
+    "--management-network-gateway --management-network-ip --container-network --container-network-gateway "
+    "--container-network-ip-range --container-network-dns --container-network-firewall --memory "
+    "--memory-reservation --memory-shares --endpoint-memory --cpu --cpu-reservation --cpu-shares --endpoint-cpu "
+    "--storage-quota --containers --tls-server-key --tls-server-cert --tls-cname --tls-cert-path --no-tlsverify "
+    "--organization --certificate-key-size --tls-ca --no-tls --registry-ca --insecure-registry --whitelist-registry "
+    "--https-proxy --http-proxy --no-proxy --syslog-address --appliance-iso --bootstrap-iso --force --timeout "
+    "--asymmetric-routes --debug"
+).split()
+
+
 def create_options(spec: VchSpec, p: Placement, appliance_iso: str, bootstrap_iso: str) -> list[str]:
-    """The create flags as VIC stores them (``--name=value``), for ``inspect config``; never the password."""
+    """The create flags as 1.5.8 stores them (``--name=value``, in its flag order); never the password."""
     target = p.target_url + (f"/{p.datacenter}" if p.datacenter else "")
-    out = [f"--target={target}", f"--thumbprint={p.thumbprint_sha1}"]
+    given = [f"--target={target}", f"--thumbprint={p.thumbprint_sha1}"]
     for entry in to_create_flags(spec):
         parts = shlex.split(entry)
-        out.append(f"{parts[0]}={parts[1]}" if len(parts) > 1 else f"{parts[0]}=true")
-    out += [f"--appliance-iso={appliance_iso}", f"--bootstrap-iso={bootstrap_iso}"]
-    return out
+        given.append(f"{parts[0]}={parts[1]}" if len(parts) > 1 else f"{parts[0]}=true")
+    public = spec.network.public
+    if (public.static or public.gateway) and not any(o.startswith("--public-network=") for o in given):
+        # 1.5.8 records the public network (even the default one) once it has an address of its own.
+        given.append(f"--public-network={public.port_group.display() if public.port_group else 'VM Network'}")
+    given += [f"--appliance-iso={appliance_iso}", f"--bootstrap-iso={bootstrap_iso}"]
+
+    def rank(option: str) -> int:
+        name = option.partition("=")[0]
+        return _VIC_FLAG_ORDER.index(name) if name in _VIC_FLAG_ORDER else len(_VIC_FLAG_ORDER)
+
+    return sorted(given, key=rank)
 
 
 def build_config(spec: VchSpec, p: Placement, certs: CertBundle, appliance: IsoInfo,
@@ -186,6 +234,7 @@ def build_config(spec: VchSpec, p: Placement, certs: CertBundle, appliance: IsoI
     config.executor.sessions = _sessions(spec, p, tls)
     config.executor.networks = _endpoints(spec, p)
     config.executor.version = _build(appliance)
+    config.executor.asymmetric_routing = spec.network.asymmetric_routes
     config.connection = Connection(target=p.target_url, username=p.username, token=p.password,
                                    target_thumbprint=p.thumbprint_sha1)
     host_cert = RawCertificate(key=certs.server_key or b"", cert=certs.server_cert or b"") if tls else None
@@ -196,6 +245,8 @@ def build_config(spec: VchSpec, p: Placement, certs: CertBundle, appliance: IsoI
     config.storage.image_stores = [URL(scheme="ds", host=p.image_datastore, path=p.image_path)]
     config.storage.scratch_size = spec.storage.base_image_size // 1000  # VIC's KB are 1000 bytes
     config.storage.volume_locations = {vs.label: _volume_url(vs.datastore) for vs in spec.storage.volume_stores}
+    config.storage.storage_quota = (spec.storage.storage_quota or 0) * GIB
+    config.container.container_count = spec.container.container_count or 0
     config.network.bridge_network = BRIDGE
     config.network.container_networks = _container_networks(spec, p)
     config.network.bridge_ip_range = IPNet.parse_cidr(spec.network.bridge.ip_range)
@@ -203,24 +254,31 @@ def build_config(spec: VchSpec, p: Placement, certs: CertBundle, appliance: IsoI
     config.container.container_name_convention = spec.container.name_convention or ""
     config.container.use_vm_group = spec.compute.affinity.use_vm_group
     config.container.vm_group_name = spec.name if spec.compute.affinity.use_vm_group else ""
-    config.registry.whitelist = list(spec.registry.whitelist)
+    # With a whitelist, 1.5.8 lets the insecure registries through it too (their union, whitelist first).
+    whitelist = list(spec.registry.whitelist)
+    if whitelist:
+        whitelist += [r for r in spec.registry.insecure if r not in whitelist]
+    config.registry.whitelist = whitelist
     config.registry.insecure = list(spec.registry.insecure)
+    config.grant_permissions = ADD_PERMS if spec.endpoint.operations_credentials.grant_permissions else ""
     config.create_options = create_options(spec, p, appliance.path, bootstrap_iso_path)
     return config
 
 
 def _volume_url(location: str) -> URL:
-    if "://" in location:
+    """A volume store as 1.5.8 stores it: NFS as given; a datastore one as ``ds://<ds>`` with the datastore
+    path in bracket form (``[LocalDS_0] vols``) as its Path, which is what the appliance's port layer reads."""
+    if "://" in location and not location.startswith(f"{DS_SCHEME}://"):
         return URL.parse(location)
-    datastore, _, path = location.partition("/")
-    return URL(scheme="ds", host=datastore.strip("[]"), path=path)
+    datastore, _, path = location.removeprefix("ds://").partition("/")
+    datastore = datastore.strip("[]")
+    return URL(scheme=DS_SCHEME, host=datastore, path=str(DatastorePath(datastore, path.strip("/") or SHARED_PARENT)))
 
 
 def volume_folder(url: URL) -> tuple[str, str] | None:
-    """(datastore, folder) of a ``ds://`` volume store; None for NFS (nothing to create on a datastore)."""
-    if url.scheme != "ds":
-        return None
-    return url.host, url.path.strip("/")
+    """(datastore, folder) of a ``ds://`` volume store (either stored form); None for NFS."""
+    location = volume_store_location(url)
+    return None if location is None else (location.datastore, location.folder)
 
 
 def with_pool(config: VchConfig, pool_moref: str) -> VchConfig:

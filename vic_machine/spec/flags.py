@@ -10,6 +10,7 @@ import shlex
 from collections.abc import Mapping
 
 from vic_machine.spec.fields import field
+from vic_machine.spec.model import GB
 from vic_machine.spec.model import GIB
 from vic_machine.spec.model import VchSpec
 from vic_machine.spec.network_model import ContainerNetwork
@@ -24,7 +25,8 @@ def _flag(path: str, value: object = None) -> str:
 
 
 def _size(amount: int) -> str:
-    for unit, factor in (("GiB", GIB), ("MiB", 1024**2), ("KiB", 1024)):
+    # Decimal first: vic-machine 1.5.8 reads "GB" as 1000**3 and writes its default as 8GB.
+    for unit, factor in (("GB", GB), ("MB", 1000**2), ("GiB", GIB), ("MiB", 1024**2), ("KB", 1000), ("KiB", 1024)):
         if amount % factor == 0:
             return f"{amount // factor}{unit}"
     return f"{amount}B"
@@ -48,6 +50,8 @@ def _storage(spec: VchSpec) -> list[str]:
         out.append(_flag("storage.volume_stores[].datastore", f"{store.datastore}:{store.label}"))
     if spec.storage.base_image_size != _DEFAULT.storage.base_image_size:
         out.append(_flag("storage.base_image_size", _size(spec.storage.base_image_size)))
+    if spec.storage.storage_quota:
+        out.append(_flag("storage.storage_quota", spec.storage.storage_quota))
     return out
 
 
@@ -65,7 +69,7 @@ def _container_network(net: ContainerNetwork) -> list[str]:
         out.append(_flag(f"{base}.gateway.address", f"{pg}:{address}"))
     out += [_flag(f"{base}.ip_ranges", f"{pg}:{span}") for span in net.ip_ranges]
     out += [_flag(f"{base}.nameservers", f"{pg}:{server}") for server in net.nameservers]
-    if net.firewall and net.firewall != "published":
+    if net.firewall:
         out.append(_flag(f"{base}.firewall", f"{pg}:{net.firewall}"))
     return out
 
@@ -94,6 +98,8 @@ def _networks(spec: VchSpec) -> list[str]:
             out.append(_flag(f"network.{role}.gateway.address", _gateway(net.gateway)))
         dns += [server for server in net.nameservers if server not in dns]
     out += [_flag("network.public.nameservers", server) for server in dns]
+    if network.asymmetric_routes:
+        out.append(_flag("network.asymmetric_routes"))
     for net in network.container:
         out += _container_network(net)
     return out
@@ -111,6 +117,8 @@ def _resources(spec: VchSpec) -> list[str]:
             out.append(_flag(f"compute.{name}.shares", res.shares))
     if spec.compute.affinity.use_vm_group:
         out.append(_flag("compute.affinity.use_vm_group"))
+    if spec.container.container_count:
+        out.append(_flag("container.container_count", spec.container.container_count))
     if spec.endpoint.cpu.sockets != _DEFAULT.endpoint.cpu.sockets:
         out.append(_flag("endpoint.cpu.sockets", spec.endpoint.cpu.sockets))
     if spec.endpoint.memory != _DEFAULT.endpoint.memory:

@@ -27,6 +27,7 @@ SHARE_LEVELS = ("low", "normal", "high")
 KEY_SIZES = (2048, 3072, 4096)
 MAX_ENDPOINT_CPUS = 128  # vSphere's limit of vCPUs per VM
 GIB = 1024**3
+GB = 1000**3
 
 # VIC refuses these in a VCH name (vic-machine's "Allowed characters are ..." check).
 NAME_FORBIDDEN = "%&*$#@!\\/:?\"<>;'|"
@@ -45,6 +46,10 @@ class ContainerSettings:
         flags="--container-name-convention",
         pattern=r"^.*(\{id\}|\{name\}).*$",
         pattern_help="text containing {id} or {name}",
+    )
+    container_count: int | None = attr(
+        "Container limit", "Most containers the VCH may hold at once; unlimited when empty or 0.",
+        step="general", type="integer", flags="--containers", min=0,
     )
 
 
@@ -130,10 +135,16 @@ class Storage:
     volume_stores: list[VolumeStore] = attr(
         "Volume stores", "Where docker volumes are created.", factory=list, step="storage", type="object",
     )
+    # 1.5.8's default is "8GB" in decimal units, which it stores as 8000000 KB.
     base_image_size: int = attr(
         "Maximum container image size", "Size of the disk each container image layer gets.",
-        default=8 * GIB, step="storage", type="quantity", unit="B", json_units=METRIC_BYTES,
+        default=8 * GB, step="storage", type="quantity", unit="B", json_units=METRIC_BYTES,
         flags="--base-image-size", min=1024**2,
+    )
+    storage_quota: int | None = attr(
+        "Storage quota", "Most space images and containers may use on the image datastore; unlimited when empty "
+        "or 0.", step="storage", type="quantity", unit="GiB", json_units=("TiB", "GiB"),
+        flags=("--storage-quota", "--sq"), min=0,
     )
 
 

@@ -159,8 +159,9 @@ class ContainerNetwork:
     )
     firewall: str | None = attr(
         "Container network firewall",
-        "Which traffic reaches containers: closed, outbound, peers, published (ports published) or open.",
-        default="published",
+        "Which traffic reaches containers: closed, outbound, peers, published (ports published) or open; "
+        "published when not set.",
+        default=None,
         step="networks",
         flags="--container-network-firewall",
         choices=FIREWALL_LEVELS,
@@ -197,6 +198,14 @@ class NetworkSpec:
         factory=list,
         step="networks",
         type="object",
+    )
+    asymmetric_routes: bool = attr(
+        "Asymmetric routes",
+        "Accept replies that come back on another network than the request left on (reverse path filtering off).",
+        default=False,
+        step="networks",
+        type="boolean",
+        flags=("--asymmetric-routes", "--ar"),
     )
 
     def effective(self, role: str) -> Network:
