@@ -27,6 +27,7 @@ from vic_machine.vsphere.collector import retrieve
 PER_RUN = {
     "guestinfo.ovfEnv",
     "guestinfo.vice./cert/HostCertificate/Cert",
+    "guestinfo.vice./cert/CertificateAuthorities",  # the generated client CA (tlsverify sets)
     "guestinfo.vice./connect/target",
     "guestinfo.vice./connect/target_thumbprint",
     "guestinfo.vice./init/common/id",
