@@ -1,4 +1,7 @@
-"""update firewall from the CLI and the API: the vic-engine ruleset on every host of a compute resource."""
+"""update firewall from the CLI and the API: the vic-engine ruleset on every host of a compute resource (vSphere 6.7+).
+
+Hosts without vic-engine (vSphere 6.5): tests/test_firewall_vsphere65.py.
+"""
 
 import json
 
@@ -15,11 +18,11 @@ def fw_sim(start_sim):
     return start_sim(cluster=2, host=2)
 
 
-def _states(sim, cluster):
+def _states(sim, cluster, ruleset="vic-engine"):
     session = session_for(sim)
     inv = take_snapshot(session)
     node = inv.find_compute(cluster)[0]
-    states = {h.name: h.firewall_rulesets["vic-engine"] for h in inv.hosts_of(node)}
+    states = {h.name: h.firewall_rulesets[ruleset] for h in inv.hosts_of(node)}
     session.logout()
     return states
 
@@ -64,13 +67,23 @@ def test_api_allow_and_read_back(fw_sim):
     assert r.status_code == 400 and "firewall:allow" in r.json["message"]
 
 
-def test_failure_on_one_host_is_reported_per_host(fw_sim, capsys):
-    fw_sim.faults.inject("EnableRuleset", "NotFound", count=1, message="firewall unavailable")
+def test_failure_on_one_host_is_reported_per_host_without_opening_vspc(fw_sim, capsys):
+    # Only a missing vic-engine (NotFound) falls back to vSPC; another fault must not open all outbound TCP.
+    fw_sim.faults.inject("EnableRuleset", "HostConfigFault", count=1, message="firewall unavailable")
     try:
         assert _cli(fw_sim, "--compute-resource", "DC0_C0", "--allow") == 1
     finally:
         fw_sim.faults.reset()
     out = capsys.readouterr().out
-    assert "FAILED" in out and "NotFound" in out and "ok: ruleset vic-engine enabled" in out
+    assert "FAILED" in out and "HostConfigFault" in out and "ok: ruleset vic-engine enabled" in out
     assert sorted(_states(fw_sim, "DC0_C0").values()) == [False, True]
+    assert set(_states(fw_sim, "DC0_C0", "vSPC").values()) == {False}
     _cli(fw_sim, "--compute-resource", "DC0_C0", "--deny")
+
+
+def test_vspc_is_left_alone_where_vic_engine_exists(fw_sim, capsys):
+    assert _cli(fw_sim, "--compute-resource", "DC0_C1", "--allow", "-o", "json") == 0
+    hosts = json.loads(capsys.readouterr().out)["hosts"]
+    assert {h["ruleset"] for h in hosts} == {"vic-engine"}
+    assert set(_states(fw_sim, "DC0_C1", "vSPC").values()) == {False}
+    _cli(fw_sim, "--compute-resource", "DC0_C1", "--deny")
