@@ -41,12 +41,17 @@ def test_cli_refuses_an_older_vch_until_forced(env, capsys):
     assert code == 1
     assert "v1.5.8-0-sim" in err and "v1.5.9-1-sim" in err and "older" in err
     assert "--force" in err and "vic-machine upgrade" in err
+    # As in 1.5.8, --force also removes the volume stores: the remedy says so before anyone follows it.
+    assert "volume stores" in err
     assert not _gone(world.session, "del-old")
 
     code = main(["delete", *world.target_args, "--name", "del-old", "--appliance-iso", new.appliance.path,
                  "--force"])
-    assert code == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 0, err
     assert _gone(world.session, "del-old")
+    # Forced, the difference is still said (once), as 1.5.8 warns before deleting anyway.
+    assert err.count("older than this installer's v1.5.9-1-sim") == 1 and "Warning" in err
 
 
 def test_newer_vch_is_refused_same_version_is_not(env):

@@ -1,7 +1,10 @@
 """Delete a VCH: its containers, endpoint VM, datastore files, VM folder, resource pool and DRS VM group.
 
 Deleting cannot be undone, so nothing is rolled back: every object removed is reported, and on failure the
-error lists exactly what is left. Volume stores are kept unless asked (they hold users' data).
+error lists exactly what is left. Volume stores are kept unless asked (they hold users' data), and each kept one
+is named. Asked, the datastore ones are removed as vic-machine 1.5.8 removes them (its ``delete --force``); NFS
+ones are skipped with a warning, since the NFS server may not be reachable from here. A volume store whose folder
+does not exist is reported as not found, and one that cannot be removed as a warning: neither stops the delete.
 
 As vic-machine 1.5 did, a VCH of another version than the installer's (the appliance ISO at hand) is refused
 unless forced: an installer only knows for sure how its own version lays a VCH out. With no ISO to compare
@@ -11,16 +14,18 @@ with, or a VCH whose version is unrecorded, nothing is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from pyVmomi import vim
 
 from vic_machine.errors import Conflict, OperationFailed, VicError
 from vic_machine.extraconfig import is_container, read_extra_config
+from vic_machine.extraconfig.gotypes import URL
+from vic_machine.extraconfig.volume_store import DatastorePath, volume_store_location, volume_store_removal_path
 from vic_machine.iso import IsoInfo
 from vic_machine.operations import opsuser
 from vic_machine.operations.ls import NEWER, VchSummary, upgrade_status
 from vic_machine.operations.plan import Plan, RunContext, Sink, Step
-from vic_machine.operations.vch_config_builder import volume_folder
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
 from vic_machine.vsphere.session import Session
 from vic_machine.vsphere.tasks import run_task
@@ -54,19 +59,19 @@ class VersionMismatch(Conflict):
         self.vch_version, self.installer_version = vch_version, installer_version
 
 
-def check_version(vch: VchSummary, installer: IsoInfo | None, *, force: bool = False,
-                  force_hint: str = "--force") -> None:
-    """Refuse to delete a VCH of another version than ``installer`` (the appliance ISO held), unless ``force``.
+def version_mismatch(vch: VchSummary, installer: IsoInfo | None,
+                     force_hint: str = "--force") -> VersionMismatch | None:
+    """Why ``vch`` is not of ``installer``'s version (the appliance ISO held), or None when it is, or when
+    there is nothing to compare with.
 
     :param force_hint: how the caller's front end says "force" (``--force``), named in the remedy.
-    :raise VersionMismatch: the versions differ and ``force`` is false.
     """
-    if force or installer is None:
-        return
+    if installer is None:
+        return None
     status = upgrade_status(vch.config, installer)
     # "Unknown": nothing to compare; "Upgrade in progress": a crashed upgrade must not make a VCH undeletable.
     if status != NEWER and not status.startswith(UPGRADEABLE):
-        return
+        return None
     theirs = vch.version or "unknown"
     if status == NEWER:
         message = f"VCH {vch.name} is version {theirs}, newer than this installer's {installer.tag}"
@@ -76,17 +81,71 @@ def check_version(vch: VchSummary, installer: IsoInfo | None, *, force: bool = F
         message = f"VCH {vch.name} is version {theirs}, older than this installer's {installer.tag}"
         remedy = (f"Upgrade it to {installer.tag} first (vic-machine upgrade), or use {force_hint} to delete it "
                   "as it is")
-    raise VersionMismatch(message, remedy=remedy, vch_version=theirs, installer_version=installer.tag)
+    return VersionMismatch(message, remedy=remedy, vch_version=theirs, installer_version=installer.tag)
+
+
+def check_version(vch: VchSummary, installer: IsoInfo | None, *, force: bool = False,
+                  force_hint: str = "--force") -> None:
+    """Refuse to delete a VCH of another version than ``installer`` (the appliance ISO held), unless ``force``.
+
+    :param force_hint: how the caller's front end says "force" (``--force``), named in the remedy.
+    :raise VersionMismatch: the versions differ and ``force`` is false.
+    """
+    mismatch = None if force else version_mismatch(vch, installer, force_hint)
+    if mismatch is not None:
+        raise mismatch
 
 
 @dataclass
 class DeleteResult:
+    """What a delete did: ``removed``; ``kept`` (volume stores left on purpose); ``not_found`` (volume stores
+    whose folder did not exist); ``warnings`` (what went wrong without stopping the delete, and what to do)."""
+
     name: str
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "removed": self.removed, "kept": self.kept}
+        return {"name": self.name, "removed": self.removed, "kept": self.kept, "not_found": self.not_found,
+                "warnings": self.warnings}
+
+
+@dataclass(frozen=True)
+class _VolumeStore:
+    """A volume store of the VCH: ``where`` its datastore folder; None for NFS, or when ``unreadable`` says
+    why its location cannot be read."""
+
+    label: str
+    url: URL
+    where: DatastorePath | None
+    unreadable: str = ""
+
+    @property
+    def what(self) -> str:
+        """How results and messages name it: ``volume store default ([LocalDS_0] vols)``."""
+        if self.where is not None:
+            return f"volume store {self.label} ({self.where})"
+        if self.unreadable:
+            return f"volume store {self.label} ({self.url.path})"
+        return f"NFS volume store {self.label} ({self.url})"
+
+
+def _volume_stores(locations: dict[str, URL]) -> list[_VolumeStore]:
+    stores = []
+    for label, url in locations.items():
+        try:
+            where = volume_store_location(url)
+        except ValueError as exc:
+            stores.append(_VolumeStore(label, url, None, unreadable=str(exc)))
+            continue
+        if where is not None and not where.folder:
+            # Never the whole datastore: VIC 1.5.8 refuses that too.
+            stores.append(_VolumeStore(label, url, None, unreadable=f"{where} is a datastore's root folder"))
+            continue
+        stores.append(_VolumeStore(label, url, where))
+    return stores
 
 
 @dataclass
@@ -100,7 +159,7 @@ class _Targets:
     pool: vim.ResourcePool | None
     cluster: vim.ClusterComputeResource | None
     group: str
-    volumes: list[str]
+    volumes: list[_VolumeStore]
 
 
 def _read(session: Session, vch: VchSummary) -> _Targets:
@@ -125,7 +184,7 @@ def _read(session: Session, vch: VchSummary) -> _Targets:
     owner = pool_props.get("owner")
     config = vch.config
     group = config.container.vm_group_name if config.container.use_vm_group else ""
-    volumes = [f"[{w[0]}] {w[1]}" for w in map(volume_folder, config.volume_stores.values()) if w and w[1]]
+    volumes = _volume_stores(config.volume_stores)
     return _Targets(containers=containers, datastore=datastore, vm_dir=vm_dir,
                     folder=folder if own_folder else None, pool=pool if own_pool else None,
                     cluster=owner if isinstance(owner, vim.ClusterComputeResource) else None, group=group,
@@ -154,13 +213,22 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
                force_hint: str = "--force") -> DeleteResult:
     """Delete ``vch`` (from ``find_vch``).
 
+    ``force`` and ``delete_volumes`` are separate, as in vic-machine-server 1.5.8's API (``containers`` and
+    ``volume_stores``); vic-machine 1.5.8's ``delete --force`` is both at once.
+
+    :param force: power off and delete running containers, and delete a VCH of another version than
+        ``installer``'s (warning about it).
+    :param delete_volumes: remove the datastore volume stores; NFS ones are skipped with a warning. Without it
+        every volume store is kept, and named in ``kept``.
     :param installer: the appliance ISO held, to refuse a VCH of another version; None: no version check.
     :param force_hint: how the front end spells ``force``, for the remedies of the refusals.
     :raise VersionMismatch: the VCH's version differs from ``installer``'s and ``force`` is false.
     :raise Conflict: containers are powered on and ``force`` is false (nothing was removed).
     :raise DeleteFailed: a removal failed; ``removed``/``left`` say where it stopped.
     """
-    check_version(vch, installer, force=force, force_hint=force_hint)
+    mismatch = version_mismatch(vch, installer, force_hint)
+    if mismatch is not None and not force:
+        raise mismatch
     t = _read(session, vch)
     running = sorted(p["name"] for p in t.containers.values() if p.get("runtime.powerState") == "poweredOn")
     if running and not force:
@@ -168,14 +236,17 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
                        remedy=f"Stop them first, or use {force_hint} to power them off and delete them")
     dc = _datacenter_of(session, vch)
     result = DeleteResult(vch.name)
+    # Said by the first step, so every front end's progress shows it before anything is removed.
+    notes: list[str] = []
+    if mismatch is not None:
+        result.warnings.append(f"{mismatch.message}: deleting it anyway, as forced")
+        notes.append(f"Warning: {result.warnings[-1]}")
     pending: list[str] = [f"container VM {p['name']}" for p in t.containers.values()]
     pending += [f"endpoint VM {vch.name}"]
     if t.vm_dir:
         pending.append(f"folder [{t.datastore}] {t.vm_dir}")
     if delete_volumes:
-        pending += [f"volume store {v}" for v in t.volumes]
-    else:
-        result.kept += [f"volume store {v}" for v in t.volumes]
+        pending += [v.what for v in t.volumes if v.where is not None]
     if t.group and t.cluster is not None:
         pending.append(f"DRS VM group {t.group}")
     if t.folder is not None:
@@ -187,6 +258,10 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
         result.removed.append(what)
         pending.remove(what)
         ctx.say(f"Removed {what}")
+
+    def warn(message: str, ctx: RunContext) -> None:
+        result.warnings.append(message)
+        ctx.say(f"Warning: {message}")
 
     principal, grants = opsuser.decode_grants(read_extra_config(vch.props.get("config.extraConfig") or [])
                                               .get(opsuser.GRANTS_KEY))
@@ -213,14 +288,55 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
         done(what, ctx)
 
     def files(ctx: RunContext) -> None:
-        what = f"folder [{t.datastore}] {t.vm_dir}"
+        # This folder held the endpoint VM's files when read; gone now (destroying a VM may take its folder
+        # with it, as the simulator does), it was removed by this delete all the same.
         _delete_path(session, dc, f"[{t.datastore}] {t.vm_dir}")
-        done(what, ctx)
+        done(f"folder [{t.datastore}] {t.vm_dir}", ctx)
 
-    def volumes(ctx: RunContext) -> None:
-        for path in t.volumes:
-            _delete_path(session, dc, path)
-            done(f"volume store {path}", ctx)
+    def remove_volumes(ctx: RunContext) -> None:
+        for store in t.volumes:
+            if store.unreadable:
+                keep(store, ctx)
+            elif store.where is None:
+                # As 1.5.8: an NFS server need not be reachable from where vic-machine runs, so never tried.
+                result.kept.append(store.what)
+                warn(f"Skipped {store.what}: vic-machine does not remove NFS volume stores (the NFS server may "
+                     "not be reachable from here); remove its volumes on the NFS server if they are not wanted",
+                     ctx)
+            else:
+                remove_store(store, ctx)
+
+    def remove_store(store: _VolumeStore, ctx: RunContext) -> None:
+        path = str(volume_store_removal_path(store.where))
+        try:
+            gone = _delete_path(session, dc, path)
+        except VicError as exc:
+            # As 1.5.8: a volume store that cannot be removed does not stop the delete; it is left, and said.
+            warn(f"Could not remove {store.what} at {path}: {exc}. Remove it with the vSphere Client's datastore "
+                 "browser", ctx)
+            return
+        if gone:
+            done(store.what, ctx)
+            return
+        pending.remove(store.what)
+        result.not_found.append(store.what)
+        # Named apart only when it differs: the store's own folder ("VIC/volumes" in the shared "VIC" one).
+        inside = f", {path} does not exist" if path != str(store.where) else ""
+        ctx.say(f"Not found: {store.what}{inside}; nothing to remove")
+
+    def keep(store: _VolumeStore, ctx: RunContext) -> None:
+        result.kept.append(store.what)
+        if store.unreadable:
+            warn(f"Kept {store.what}: its location cannot be read ({store.unreadable}); remove it by hand if "
+                 "it is not wanted", ctx)
+        elif store.where is None:
+            ctx.say(f"Kept {store.what}: its volumes stay on the NFS server")
+        else:
+            ctx.say(f"Kept {store.what}: its volumes stay on the datastore")
+
+    def keep_volumes(ctx: RunContext) -> None:
+        for store in t.volumes:
+            keep(store, ctx)
 
     def group(ctx: RunContext) -> None:
         spec = vim.cluster.ConfigSpecEx(groupSpec=[vim.cluster.GroupSpec(operation="remove", removeKey=t.group)])
@@ -241,19 +357,31 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
     plan_steps.append(Step("Remove endpoint VM", endpoint))
     if t.vm_dir:
         plan_steps.append(Step("Remove datastore files", files))
-    if delete_volumes and t.volumes:
-        plan_steps.append(Step("Remove volume stores", volumes))
+    if t.volumes:
+        plan_steps.append(Step("Remove volume stores", remove_volumes) if delete_volumes
+                          else Step("Keep volume stores", keep_volumes))
     if t.group and t.cluster is not None:
         plan_steps.append(Step("Remove DRS VM group", group))
     if t.folder is not None:
         plan_steps.append(Step("Remove VM folder", folder))
     if t.pool is not None:
         plan_steps.append(Step("Remove resource pool", pool))
+    if notes:
+        plan_steps[0] = Step(plan_steps[0].name, _saying(notes, plan_steps[0].run))
     try:
         Plan(f"Delete VCH {vch.name}", plan_steps).execute(RunContext(), sink)
     except OperationFailed as exc:
         raise DeleteFailed(exc.step, exc.cause, result.removed, pending) from exc
     return result
+
+
+def _saying(notes: list[str], run: Callable[[RunContext], Any]) -> Callable[[RunContext], None]:
+    """A step's ``run`` that says ``notes`` first."""
+    def wrapped(ctx: RunContext) -> None:
+        for note in notes:
+            ctx.say(note)
+        run(ctx)
+    return wrapped
 
 
 def _datacenter_of(session: Session, vch: VchSummary) -> vim.Datacenter:
