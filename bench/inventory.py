@@ -63,7 +63,7 @@ def _walk_host(host: vim.HostSystem, out: Walked) -> None:
         connection_state=host.runtime.connectionState,
         in_maintenance=host.runtime.inMaintenanceMode,
         power_state=host.runtime.powerState,
-        rulesets={r.key: r.enabled for r in host.config.firewall.ruleset},
+        rulesets={r.key: r.enabled for r in host.configManager.firewallSystem.firewallInfo.ruleset},
         version=host.summary.config.product.version,
         datastores=[d._moId for d in host.datastore],
         networks=[n._moId for n in host.network],
