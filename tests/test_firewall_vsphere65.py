@@ -148,3 +148,20 @@ def test_validation_names_hosts_update_firewall_cannot_fix(vc):
     assert [f.code for f in found] == ["firewall.blocked"]
     assert f"{OLD} have neither ruleset vic-engine nor vSPC: open outbound 2377/tcp" in found[0].remedy
     assert "vic-machine update firewall --allow" in found[0].remedy  # the other two hosts it can fix
+
+
+def test_state_shown_is_the_ruleset_that_counts_on_each_host(vc, capsys):
+    """The API's firewall state and ``vic-machine inventory`` report vSPC where vic-engine does not exist."""
+    assert _cli(vc, "--allow", "-o", "json") == 0
+    capsys.readouterr()
+    client = make_app(vc.sim).test_client()
+    r = client.get(f"{target_path(vc.sim)}?compute-resource=DC0_C0", headers=basic(vc.sim.username, vc.sim.password))
+    assert r.status_code == 200
+    state = {h["host"]: (h["ruleset"], h["enabled"]) for h in r.get_json()["hosts"]}
+    assert state == {OLD: ("vSPC", True), **{n: ("vic-engine", True) for n in NEW}}
+
+    sim = vc.sim
+    assert main(["inventory", "--target", f"https://{sim.host}:{sim.port}", "--user", sim.username,
+                 "--password", sim.password, "--thumbprint", sim.thumbprint_sha256]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.startswith("DC0_C0_H")}
+    assert "vSPC enabled" in rows[OLD] and all("vic-engine enabled" in rows[n] for n in NEW)

@@ -1,4 +1,5 @@
-"""``GET|POST /container/target/{target}?action=firewall:allow|deny``: the hosts' vic-engine firewall ruleset."""
+"""``GET|POST /container/target/{target}?action=firewall:allow|deny``: the hosts' VIC firewall ruleset
+(vic-engine, or vSPC on hosts before vSphere 6.7)."""
 
 from flask import request
 from flask.views import MethodView
@@ -7,7 +8,7 @@ from flask_smorest import Blueprint
 from plugin_server.api.common import call_for
 from plugin_server.errors import ApiError
 from vic_machine.inventory import take_snapshot
-from vic_machine.operations.firewall import RULESET, update_firewall
+from vic_machine.operations.firewall import RULESET, ruleset_for, update_firewall
 
 blp = Blueprint("target", __name__, url_prefix="/container/target", description="Target settings")
 
@@ -22,7 +23,9 @@ def _firewall(target: str, datacenter: str = ""):
     if request.method == "GET" and not action:
         nodes = inventory.find_compute(compute) if compute else list(inventory.compute_nodes())
         ids = {h for n in nodes for h in n.hosts}
-        return {"hosts": [{"host": h.name, "ruleset": RULESET, "enabled": bool(h.firewall_rulesets.get(RULESET))}
+        # A host without vic-engine (vSphere before 6.7) is opened through vSPC: report the one that counts.
+        return {"hosts": [{"host": h.name, "ruleset": ruleset_for(h) or RULESET,
+                           "enabled": bool(h.firewall_rulesets.get(ruleset_for(h) or RULESET))}
                           for h in inventory.hosts if h.id in ids]}
     if action not in ACTIONS:
         raise ApiError(400, f"Unknown action {action!r}: use firewall:allow or firewall:deny", code="invalid_action")

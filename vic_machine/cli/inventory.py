@@ -7,10 +7,18 @@ import click
 from vic_machine.cli.options import open_session, output_option, target_options
 from vic_machine.cli.output import console, emit_json, emit_table
 from vic_machine.inventory import Inventory, take_snapshot
+from vic_machine.operations.firewall import ruleset_for
 
 
 def _gib(n: int) -> str:
     return f"{n / 1024**3:.1f} GiB"
+
+
+def _firewall(host) -> str:
+    ruleset = ruleset_for(host)
+    if not ruleset:
+        return "no VIC ruleset"
+    return f"{ruleset} {'enabled' if host.firewall_rulesets.get(ruleset) else 'disabled'}"
 
 
 def _print(inv: Inventory) -> None:
@@ -20,9 +28,8 @@ def _print(inv: Inventory) -> None:
                  n.capacity.memory_max_mib, "on" if n.drs_enabled else "", len(n.hosts))
                 for n in inv.compute_nodes()])
     console.print()
-    emit_table(["HOST", "STATE", "MAINTENANCE", "VIC-ENGINE FIREWALL"],
-               [(h.name, h.connection_state, "yes" if h.in_maintenance else "",
-                 "enabled" if h.firewall_rulesets.get("vic-engine") else "disabled") for h in inv.hosts])
+    emit_table(["HOST", "STATE", "MAINTENANCE", "VIC FIREWALL"],
+               [(h.name, h.connection_state, "yes" if h.in_maintenance else "", _firewall(h)) for h in inv.hosts])
     console.print()
     emit_table(["DATASTORE", "TYPE", "CAPACITY", "FREE", "HOSTS"],
                [(d.name, d.type, _gib(d.capacity), _gib(d.free_space), len(d.hosts)) for d in inv.datastores])
