@@ -1,4 +1,5 @@
-"""``inspect``: what VIC 1.5's ``vic-machine inspect`` shows of a VCH, and ``inspect config``'s create flags."""
+"""``inspect``: what VIC 1.5's ``vic-machine inspect`` shows of a VCH, and how ``inspect config`` prints its options
+(rebuilt from the configuration by ``inspect_config``)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,16 @@ def inspect_vch(summary: VchSummary, iso: IsoInfo | None = None, cert_path: str 
         components=config.component_states)
 
 
+CONFIGURED_WITH = "The target VCH is configured with the following options:"
+
+
+def configured_options_lines(options: list[str]) -> list[str]:
+    """``inspect config``'s verbose text, as 1.5.8 prints it: the heading, a blank line, one option per line
+    after a tab."""
+    return [CONFIGURED_WITH, "", *(f"\t{option}" for option in options)]
+
+
 def create_flags(summary: VchSummary) -> list[str]:
-    """The create flags stored with the VCH (``--name=vch1`` …), as ``inspect config`` prints them."""
+    """The ``vic_machine_create_options`` key as stored (1.5.8's CLI create writes it, its API does not). Not what
+    ``inspect config`` prints: that is rebuilt from the configuration (``inspect_config.inspect_config``)."""
     return list(summary.config.create_options)
