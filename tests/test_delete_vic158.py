@@ -231,6 +231,9 @@ def test_api_volume_stores_all_removes_them_containers_all_alone_does_not(world,
         assert final["state"] == "success", final
         assert on_datastore(world.session, f"{name}-ev") is kept, (name, final)
         assert gone(world.session, name)
+        # The API's result says what the CLI's does: NFS stores are never removed, and why.
+        assert {"not_found", "warnings"} <= set(final["result"]), final
+        assert any("nfsvol" in w for w in final["result"]["warnings"] + final["result"]["kept"])
 
 
 def test_delete_volumes_on_a_158_vch_removes_its_folder(world, capsys, no_iso):

@@ -111,7 +111,7 @@ def _delete(target: str, vch_id: str, datacenter: str = ""):
     def work(sink, cancel_event):
         result = delete_vch(session, vch, force=force, delete_volumes=volumes, sink=sink, installer=installer,
                             force_hint=hint)
-        return {"name": result.name, "removed": result.removed, "kept": result.kept}
+        return result.to_dict()
 
     op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work)
     return accepted(op)
