@@ -5,6 +5,7 @@ the reads take one property-collector request."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -18,7 +19,7 @@ from vic_machine.extraconfig import decode, read_extra_config
 from vic_machine.operations.create import create
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.inspect import CONFIGURED_WITH
-from vic_machine.operations.inspect_config import inspect_config
+from vic_machine.operations.inspect_config import Allocation, VchFacts, config_options, inspect_config
 from vic_machine.spec.model import VolumeStore
 from vic_machine.spec.network_model import ContainerNetwork, ManagedObject
 from vic_machine.vsphere.collector import retrieve_objects
@@ -146,3 +147,55 @@ def test_a_vch_without_the_stored_options_gets_them_all(world, capsys):
         "--name=api-vch", "--compute-resource=/DC0/host/DC0_C0/Resources", f"--ops-user={world.sim.username}",
         "--image-store=ds://LocalDS_0", "--volume-store=ds://LocalDS_0/vols:default", "--bridge-network=DC0_DVPG0",
         "--container-network=DC0_DVPG1:cnet", "--container-network-firewall=DC0_DVPG1:open", "--memory=3072"]
+
+
+# The rebuild alone, on vector configurations edited here: no simulator.
+
+def _facts(name, **changes):
+    vector = vectors.load(name)
+    alloc = {k: Allocation(a.limit, a.reservation, a.level, a.shares) for k, a in vector.pool.items()}
+    facts = VchFacts(name=name, compute_resource="/DC0/host/DC0_C0/Resources", network_names=vectors.VECTOR_NETWORKS,
+                     cpu=alloc["cpu"], memory=alloc["mem"], num_cpus=vector.num_cpus, memory_mb=vector.memory_mb)
+    return dataclasses.replace(facts, **changes)
+
+
+def _edited(name, **keys):
+    extra = vectors.extraconfig(name)
+    extra.update({f"guestinfo.vice./{k}": v for k, v in keys.items()})
+    return decode(extra)
+
+
+def test_a_volume_store_path_without_brackets_reads_the_same():
+    """Older VCHs of ours stored ``Path = ev`` with the datastore only in ``Host``; 1.5.8 writes ``[LocalDS_0] ev``."""
+    config = _edited("ext", **{"storage/VolumeLocations|default/Path": "ev"})
+    assert config_options(config, _facts("ext")) == vectors.load("ext").inspect_options
+
+
+def test_values_are_normalised_as_158_writes_them():
+    """A range that is a subnet as the subnet, sizes in decimal units, a value once, custom shares by number,
+    normal ones, unlimited limits and zero reservations left out, the VM's size unless create's default."""
+    config = _edited("stat", **{
+        "network/container_networks|cnet/pools|0/first": "AAAAAAAAAAAAAP//CgICAA==",  # 10.2.2.0
+        "network/container_networks|cnet/pools|0/last": "AAAAAAAAAAAAAP//CgIC/w==",  # 10.2.2.255
+        "storage/scratch_size": "8589934",  # 8 GiB in KB, as our encoder once wrote it
+        "init/networks|public/network/dns|1": "AAAAAAAAAAAAAP//CgEBAg==",  # 10.1.1.2 twice
+        "init/diagnostics/debug": "2"})
+    facts = _facts("stat", cpu=Allocation(limit=-1, reservation=0, shares_level="high"),
+                   memory=Allocation(limit=1024, reservation=0, shares_level="custom", shares=2500), num_cpus=2,
+                   memory_mb=2048)
+    options = config_options(config, facts)
+    assert "--container-network-ip-range=DC0_DVPG1:10.2.2.0/24" in options
+    assert "--base-image-size=8.59GB" in options
+    assert [o for o in options if o.startswith("--dns-server=")] == ["--dns-server=10.1.1.2"]
+    tail = [o for o in options if o.split("=")[0] in {"--memory", "--memory-reservation", "--memory-shares",
+                                                      "--endpoint-memory", "--cpu", "--cpu-reservation",
+                                                      "--cpu-shares", "--endpoint-cpu", "--debug"}]
+    assert tail == ["--memory=1024", "--memory-shares=2500", "--cpu-shares=high", "--endpoint-cpu=2", "--debug=2"]
+    assert options[-1] == "--debug=2"
+
+
+def test_a_management_network_on_the_public_port_group_is_printed():
+    """Only the management network on the client's port group, and the client on the public's, are left out."""
+    config = _edited("stat", **{"init/networks|management/network/Common/id": "Network:network-7"})
+    options = config_options(config, _facts("stat"))
+    assert "--management-network=VM Network" in options and "--client-network=DC0_DVPG1" in options
