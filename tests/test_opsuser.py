@@ -1,4 +1,4 @@
-"""The operations user: validation lists its missing privileges; --ops-grant-perms grants VIC's roles on create
+"""The operations user: validation warns of its missing privileges; --ops-grant-perms grants VIC's roles on create
 (seen through RetrieveEntityPermissions and the user's own effective privileges) and delete removes them."""
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def test_validation_lists_missing_ops_privileges(env):
     findings = validate(_ops_spec("vch-noperm", grant=False), take_snapshot(session), session=session,
                         step="operations")
     [finding] = [f for f in findings if f.code == "operations.missing_privileges"]
-    assert finding.level == "error" and finding.path == "endpoint.operations_credentials.user"
+    # A warning, not an error: vCenter creates the VCH all the same, and VIC Engine 1.5.8 checks only the login.
+    assert finding.level == "warning" and finding.path == "endpoint.operations_credentials.user"
     assert "Network.Assign on network DC0_DVPG0" in finding.message
     assert "VirtualMachine.Interact.PowerOn on resource pool" in finding.message
     assert "--ops-grant-perms" in finding.remedy

@@ -103,16 +103,6 @@ FAILING = [
     pytest.param(public(nameservers=["8.8.8"]), "network.public.nameservers[0]", "IPv4", id="dns-ip"),
     pytest.param(net(public={"nameservers": ["8.8.8.8", "8.8.4.4"]}, client={"nameservers": ["1.1.1.1", "9.9.9.9"]}),
                  "network.public.nameservers", "at most 3 DNS servers in all", id="dns-total"),
-    pytest.param(cnet(gateway={"address": "172.20.0.1/16"}), "network.container[0].gateway.address",
-                 "overlaps 172.16.0.0/12", id="overlap-bridge-container"),
-    pytest.param(public(static="172.16.5.5/24", gateway={"address": "172.16.5.1"}), "network.public.static",
-                 "overlaps 172.16.0.0/12", id="overlap-bridge-public"),
-    pytest.param(net(public={"static": "10.5.0.5/16", "gateway": {"address": "10.5.0.1"}},
-                     container=[{"port_group": {"name": "ext-pg"}, "gateway": {"address": "10.5.7.1/24"}}]),
-                 "network.container[0].gateway.address", "overlaps 10.5.0.0/16", id="overlap-public-container"),
-    pytest.param(net(management={"port_group": {"name": "mgmt"}, "static": "10.9.0.5/24"},
-                     client={"port_group": {"name": "clients"}, "static": "10.9.0.6/24"}),
-                 "network.management.static", "overlaps", id="overlap-client-management"),
     pytest.param(net(client={"static": "10.9.0.6/24"}, management={"static": "10.9.0.7/24"}),
                  "network.management.static", "one NIC with one static IP", id="shared-port-group-static"),
     pytest.param(net(bridge={"port_group": {"name": "VM Network"}}), "network.bridge.port_group",
@@ -239,6 +229,31 @@ PASSING = [
     pytest.param({"auth": {"no_tls": True}}, id="no-tls"),
     pytest.param({"auth": {"client": {"no_tls_verify": True}}}, id="no-tlsverify"),
 ]
+
+
+# Overlapping subnets: accepted (vCenter does not look at addresses; VIC Engine 1.5.8 made such VCHs), with a
+# warning saying what may go wrong (validation reports it as network.subnet_overlap).
+OVERLAPS = [
+    pytest.param(cnet(gateway={"address": "172.20.0.1/16"}), "network.container[0].gateway.address",
+                 "overlaps 172.16.0.0/12", id="overlap-bridge-container"),
+    pytest.param(public(static="172.16.5.5/24", gateway={"address": "172.16.5.1"}), "network.public.static",
+                 "overlaps 172.16.0.0/12", id="overlap-bridge-public"),
+    pytest.param(net(public={"static": "10.5.0.5/16", "gateway": {"address": "10.5.0.1"}},
+                     container=[{"port_group": {"name": "ext-pg"}, "gateway": {"address": "10.5.7.1/24"}}]),
+                 "network.container[0].gateway.address", "overlaps 10.5.0.0/16", id="overlap-public-container"),
+    pytest.param(net(management={"port_group": {"name": "mgmt"}, "static": "10.9.0.5/24"},
+                     client={"port_group": {"name": "clients"}, "static": "10.9.0.6/24"}),
+                 "network.management.static", "overlaps", id="overlap-client-management"),
+]
+
+
+@pytest.mark.parametrize(("patch", "path", "fragment"), OVERLAPS)
+def test_overlapping_subnets_are_accepted_with_a_warning(patch, path, fragment):
+    from vic_machine.spec.net_checks import network_warnings
+
+    assert problems(patch) == []
+    risks = [risk for risk in network_warnings(load(merged(BASE, patch))) if risk.path == path]
+    assert risks and fragment in risks[0].message and risks[0].remedy
 
 
 @pytest.mark.parametrize(("patch", "path", "fragment"), FAILING)

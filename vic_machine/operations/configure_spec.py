@@ -85,6 +85,15 @@ def _role_network(config: VchConfig, role: str, names: dict[str, str]) -> Networ
                    nameservers=[str(s) for s in endpoint.network.nameservers])
 
 
+def _inherits(own: Network, parent: Network) -> bool:
+    """Whether a client or management endpoint is the one it falls back to (client → public, management →
+    client): on the same port group a role has no settings of its own. VIC 1.5.8 copies the static address,
+    gateway and DNS servers of the network it shares a port group with onto it (and refuses settings of its own
+    there); rebuilding them as the role's own would give a client or management network the public gateway
+    without routing destinations, which no create accepts."""
+    return own.port_group is not None and own.port_group.same_as(parent.port_group)
+
+
 def _proxies(config: VchConfig) -> dict[str, str]:
     persona = config.session("docker-personality")
     env = persona.cmd.env if persona is not None else []
@@ -131,7 +140,7 @@ def spec_from_config(config: VchConfig, facts: Facts) -> VchSpec:
     net.public = public or net.public
     for role in ("client", "management"):
         own = _role_network(config, role, facts.names)
-        if own is not None and (own.port_group != net.public.port_group or own.static or own.gateway):
+        if own is not None and not _inherits(own, net.effective(role)):
             setattr(net, role, own)
     net.container = [_container(name, stored, facts.names)
                      for name, stored in sorted(config.network.container_networks.items()) if name != "bridge"]

@@ -75,15 +75,28 @@ def _capacity(ctx: Context, node) -> list[Finding]:
         ("cpu", "MHz", ctx.spec.compute.cpu, cap.cpu_max_mhz, cap.cpu_unreserved_mhz),
         ("memory", "MiB", ctx.spec.compute.memory, cap.memory_max_mib, cap.memory_unreserved_mib),
     ):
+        label = "CPU" if res == "cpu" else "Memory"
+        path = f"compute.{res}.reservation"
         # maximum == 0 means vCenter reported no capacity at all (unknown); unreserved == 0 is a full pool.
-        if spec_res.reservation and maximum and spec_res.reservation > unreserved:
-            findings.append(error(f"compute.{res}_reservation_too_high", f"compute.{res}.reservation", STEP,
-                                  f"{res.upper() if res == 'cpu' else 'Memory'} reservation {spec_res.reservation} "
-                                  f"{unit} is more than the {unreserved} {unit} {node.name} has unreserved",
-                                  f"Reserve at most {unreserved} {unit}, or free capacity in {node.name}"))
+        if spec_res.reservation and maximum and spec_res.reservation > maximum:
+            # More than the resource could ever give, whatever else is reserved: vCenter refuses the VCH's pool.
+            findings.append(error(f"compute.{res}_reservation_too_high", path, STEP,
+                                  f"{label} reservation {spec_res.reservation} {unit} is more than {node.name} can "
+                                  f"ever give ({maximum} {unit}): vCenter would refuse the VCH's resource pool",
+                                  f"Reserve at most {maximum} {unit} ({unreserved} {unit} are unreserved now)"))
+        elif spec_res.reservation and maximum and spec_res.reservation > unreserved:
+            # Within capacity but above what is unreserved now: vCenter admits it if other reservations are
+            # released by then (VIC Engine 1.5.8 does not check).
+            findings.append(warning(f"compute.{res}_reservation_above_unreserved", path, STEP,
+                                    f"{label} reservation {spec_res.reservation} {unit} is more than the "
+                                    f"{unreserved} {unit} {node.name} has unreserved now: unless other reservations "
+                                    "are released first (VMs powered off, pools shrunk), vCenter will refuse the "
+                                    "VCH's resource pool for insufficient resources and the create will be undone",
+                                    f"Reserve at most {unreserved} {unit}, or free reserved capacity in "
+                                    f"{node.name} before creating the VCH"))
         if spec_res.limit and maximum and spec_res.limit > maximum:
             findings.append(warning(f"compute.{res}_limit_above_capacity", f"compute.{res}.limit", STEP,
-                                    f"{res.upper() if res == 'cpu' else 'Memory'} limit {spec_res.limit} {unit} is "
+                                    f"{label} limit {spec_res.limit} {unit} is "
                                     f"more than {node.name} can give ({maximum} {unit})",
                                     f"Set at most {maximum} {unit}, or leave it unlimited"))
     return findings

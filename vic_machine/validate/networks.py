@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from vic_machine.inventory import Network
+from vic_machine.spec.net_checks import network_warnings
 from vic_machine.validate.context import Context
-from vic_machine.validate.findings import Finding, error
+from vic_machine.validate.findings import Finding, error, warning
 
 STEP = "networks"
 ROLES = ("public", "client", "management")
@@ -121,4 +122,8 @@ def check_networks(ctx: Context) -> list[Finding]:
     _check_bridge(ctx, findings, used)
     _check_roles(ctx, findings, used)
     _check_containers(ctx, findings, used)
+    # Overlapping subnets: vCenter does not look at addresses and VIC Engine 1.5.8 made such VCHs; what may go
+    # wrong with them is said, and the create goes on.
+    findings += [warning("network.subnet_overlap", risk.path, STEP, risk.message, risk.remedy)
+                 for risk in network_warnings(ctx.spec)]
     return findings
