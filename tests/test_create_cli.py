@@ -43,7 +43,7 @@ def test_cli_lifecycle(env, tmp_path, capsys, monkeypatch):
     assert f"https://{created['client_ip']}:2378" in out and "--tlsverify" in out
 
     code, out = run(capsys, "inspect", "config", *target, "--id", created["vm"])
-    assert code == 0 and "--name=cli-vch" in out and "--tls-cname=cli.example.com" in out
+    assert code == 0 and "--name=cli-vch" in out and "--compute-resource=/DC0/host/DC0_C0/Resources" in out
     assert "--password" not in out and "pass" not in out.replace("--thumbprint", "")
 
     code, out = run(capsys, "cert", *target, "--name", "cli-vch", "--output", "json")

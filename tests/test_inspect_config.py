@@ -14,21 +14,17 @@ from pyVmomi import vim
 from tests import vic158_vectors as vectors
 from tests.vch_support import vch_spec
 from vic_machine.cli.main import main
-from vic_machine.errors import NotFound
 from vic_machine.extraconfig import decode, read_extra_config
 from vic_machine.operations.create import create
-from vic_machine.operations.find import find_vch
 from vic_machine.operations.inspect import CONFIGURED_WITH
 from vic_machine.operations.inspect_config import Allocation, VchFacts, config_options, inspect_config
+from vic_machine.operations.ls import list_vchs
 from vic_machine.spec.model import VolumeStore
 from vic_machine.spec.network_model import ContainerNetwork, ManagedObject
 from vic_machine.vsphere.collector import retrieve_objects
 from vic_machine.vsphere.tasks import run_task
 from vic_machine.vsphere.vm_spec import option_values
 
-# Until ls finds a VCH by its configuration (whatever its alternateGuestName), the CLI tests below give a planted
-# VCH the name 1.5.8 stamps, and only when ours cannot find it without.
-UNTIL_LS_FINDS_BY_CONFIGURATION = "Photon - VCH v1.5.8, 0, 2c978fe"
 STORED_OPTIONS = "vic_machine_create_options"
 
 
@@ -47,19 +43,19 @@ def _config(session, vm):
     return decode(retrieve_objects(session.content, [vm], ["config.extraConfig"])[vm]["config.extraConfig"])
 
 
-def _make_discoverable(session, vm, name):
-    try:
-        find_vch(session, name=name)
-    except NotFound:
-        run_task(lambda: vm.ReconfigVM_Task(spec=vim.vm.ConfigSpec(
-            alternateGuestName=UNTIL_LS_FINDS_BY_CONFIGURATION)), "stamp the guest name")
-
-
 def _cli(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
     assert code == 0, out + err
     return out, err
+
+
+def test_ls_finds_every_planted_158_vch_without_a_guest_name(world, planted):
+    """1.5.8's ls lists them all (``ls.txt``); so does ours, from their configuration alone."""
+    found = {v.name: v for v in list_vchs(world.session)}
+    for name, vm in planted.items():
+        assert found[name].id == vm._moId and found[name].path == "/DC0/host/DC0_C0/Resources"
+        assert found[name].version == "v1.5.8-0-2c978fe"
 
 
 @pytest.mark.parametrize("name", vectors.NAMES)
@@ -90,7 +86,6 @@ def test_a_port_group_gone_is_printed_by_reference(world, planted):
 
 def test_cli_prints_them_as_158(world, planted, capsys):
     session = world.session
-    _make_discoverable(session, planted["stat"], "stat")
     expected = vectors.load("stat").inspect_options
 
     out, _ = _cli(capsys, "inspect", "config", *world.target_args, "--name", "stat")

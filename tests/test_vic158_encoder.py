@@ -17,7 +17,7 @@ from sim.appliance import ApplianceStandIn
 from sim.isos import ensure_isos
 from tests.support import session_for
 from tests.vch_support import allow_vic_engine
-from tests.vic158_reference import OPTION_SETS, reference_extraconfig
+from tests.vic158_vectors import OPTION_SETS, extraconfig as reference_extraconfig
 from vic_machine.cli.main import main
 from vic_machine.iso import check_isos
 from vic_machine.vsphere.collector import retrieve
