@@ -211,3 +211,22 @@ def test_management_on_the_public_port_group_keeps_the_public_settings_it_was_gi
     # A gateway of its own there is still refused: it would not be the public one.
     spec.network.management.gateway = Gateway(address="10.1.1.254")
     assert [e.path for e in check(spec)] == ["network.management.gateway.routing_destinations"]
+
+
+def test_a_vch_made_by_vic_158_with_every_network_static_rebuilds_to_a_spec_create_accepts():
+    """The reference vector "stat" as VIC Engine 1.5.8 wrote it (gateway masks of the networks' own prefixes)."""
+    from tests.vic158_vectors import VECTOR_NETWORKS, extraconfig
+    from vic_machine.extraconfig import decode
+    from vic_machine.spec.net_checks import network_warnings
+
+    config = decode(extraconfig("stat"))
+    rebuilt = spec_from_config(config, Facts(compute="/DC0/host/DC0_C0", names=VECTOR_NETWORKS, cpu=Allocation(),
+                                             memory=Allocation()))
+    assert _networks(rebuilt) == {
+        "public": ("VM Network", "10.1.1.5/24", "10.1.1.1", []),
+        "client": ("DC0_DVPG1", "10.2.2.5/24", "10.2.2.1", ["10.20.0.0/16"]),
+        "management": ("DC0_DVPG2", "10.3.3.5/24", "10.3.3.1", ["10.30.0.0/16"]),
+        "container": [("cnet", "DC0_DVPG1", "10.2.2.1/24", ["10.2.2.100-10.2.2.120"], ["10.2.2.2"])]}
+    assert rebuilt.network.public.nameservers == ["10.1.1.2", "10.1.1.3"]
+    assert check(rebuilt) == []
+    assert [r.path for r in network_warnings(rebuilt)] == ["network.container[0].gateway.address"]
