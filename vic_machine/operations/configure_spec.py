@@ -20,7 +20,8 @@ from vic_machine.extraconfig.executor import ContainerNetwork as StoredNetwork
 from vic_machine.extraconfig.executor import TrustLevel
 from vic_machine.operations import opsuser
 from vic_machine.operations.ls import VchSummary
-from vic_machine.spec.model import AuthServer, Generate, OperationsCredentials, VchSpec, VolumeStore
+from vic_machine.operations.vch_config_builder import volume_folder
+from vic_machine.spec.model import GIB, AuthServer, Generate, OperationsCredentials, VchSpec, VolumeStore
 from vic_machine.spec.network_model import ContainerNetwork, Gateway, ManagedObject, Network
 from vic_machine.vsphere.collector import retrieve_objects
 from vic_machine.vsphere.session import Session
@@ -124,8 +125,11 @@ def spec_from_config(config: VchConfig, facts: Facts) -> VchSpec:
     spec.storage.image_stores = [f"{s.host}/{s.path.strip('/')}".rstrip("/") for s in stores[:1]]
     spec.storage.base_image_size = config.storage.scratch_size * 1000
     spec.storage.volume_stores = [
-        VolumeStore(datastore=str(url) if url.scheme != "ds" else f"ds://{url.host}/{url.path.strip('/')}",
-                    label=label) for label, url in sorted(config.volume_stores.items())]
+        VolumeStore(datastore=str(url) if folder is None else f"ds://{folder[0]}/{folder[1]}", label=label)
+        for label, url in sorted(config.volume_stores.items()) for folder in [volume_folder(url)]]
+    spec.storage.storage_quota = config.storage.storage_quota // GIB or None
+    spec.container.container_count = config.container.container_count or None
+    spec.network.asymmetric_routes = bool(config.executor.asymmetric_routing)
     net = spec.network
     bridge = config.endpoint("bridge")
     if bridge is not None:
@@ -161,7 +165,7 @@ def _container(alias: str, stored: StoredNetwork, names: dict[str, str]) -> Cont
         alias=alias if alias != pg else None, port_group=ManagedObject(name=pg),
         gateway=_gateway(stored, True), nameservers=[str(s) for s in stored.nameservers],
         ip_ranges=[f"{r.first}-{r.last}" for r in stored.pools],
-        firewall=_FIREWALL.get(stored.trust_level, "published"))
+        firewall=_FIREWALL.get(stored.trust_level))
 
 
 def _auth(spec: VchSpec, config: VchConfig) -> None:
