@@ -282,10 +282,14 @@ def test_supplied_ca_signs_server_and_client(tls):
     assert signed_by(cert(bundle.server_cert), ca) and signed_by(cert(bundle.client_cert), ca)
 
 
-def test_supplied_ca_without_key_needs_a_supplied_server(tls):
-    with pytest.raises(InputError) as excinfo:
-        generate("tlsverify", "vch.example.com", ca=PemPair(tls.ca_cert))
-    assert field_paths(excinfo) == ["auth.client.certificate_authorities"]
+def test_supplied_ca_without_key_gets_a_self_signed_server_certificate(tls):
+    """vic-machine 1.5.8's --tls-ca without --tls-server-cert: the user's CAs verify clients, the server
+    certificate is self-signed (nothing else could sign it) and no client certificate is made."""
+    bundle = generate("tlsverify", "vch.example.com", ca=PemPair(tls.ca_cert))
+    server = cert(bundle.server_cert)
+    assert bundle.ca_cert == tls.ca_cert and bundle.ca_key is None
+    assert signed_by(server, server) and not signed_by(server, cert(tls.ca_cert))
+    assert bundle.client_cert is None and bundle.client_key is None
 
 
 def test_supplied_ca_key_must_belong_to_a_ca_cert(tls):

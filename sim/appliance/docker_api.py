@@ -112,13 +112,19 @@ def info_reports_running(info: dict[str, Any]) -> bool:
 
 
 def server_tls_context(cert_pem: bytes, key_pem: bytes, client_cas_pem: bytes = b"") -> ssl.SSLContext:
-    """A TLS server context with the VCH's certificate; with ``client_cas_pem`` clients must present a
-    certificate one of those CAs signed (tlsverify).
+    """A TLS server context with the VCH's certificate (and the chain after it); with ``client_cas_pem`` clients
+    must present a certificate one of those CAs signed, valid now and not restricted to other uses than client
+    authentication, or the handshake fails (tlsverify: what the appliance's RequireAndVerifyClientCert does).
+
+    TLS 1.2 only, as VIC 1.5's appliance (built with Go 1.8) speaks it: a client without an acceptable
+    certificate is refused during the handshake. Callers may raise ``maximum_version`` to try TLS 1.3, where the
+    refusal comes right after it.
 
     :raise ssl.SSLError: the certificate or key does not load.
     """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
     # The ssl module loads a certificate chain only from files: a private directory, removed at once.
     directory = tempfile.mkdtemp(prefix="vch-tls-")
     try:

@@ -24,6 +24,7 @@ from vic_machine.certs.pem import PrivateKey
 from vic_machine.certs.pem import cert_to_pem
 from vic_machine.certs.pem import certs_to_pem
 from vic_machine.certs.pem import check_pair
+from vic_machine.certs.pem import check_server_usage
 from vic_machine.certs.pem import key_matches
 from vic_machine.certs.pem import key_to_pem
 from vic_machine.certs.pem import load_certificates
@@ -71,11 +72,13 @@ def _load_ca(ca: PemPair) -> tuple[list[x509.Certificate], x509.Certificate | No
     return certs, signer, key
 
 
-def _load_server(server: PemPair) -> tuple[list[x509.Certificate], PrivateKey]:
+def _load_server(server: PemPair, mode: str) -> tuple[list[x509.Certificate], PrivateKey]:
     certs = load_certificates(server.cert, SERVER_CERT_PATH)
     if server.key is None:
         raise InputError(FieldError(SERVER_KEY_PATH, "is required with a supplied server certificate"))
     key = load_private_key(server.key, SERVER_KEY_PATH)
+    if mode == TLSVERIFY:  # clients verify the server then, and refuse a certificate not made for servers
+        check_server_usage(certs[0], SERVER_CERT_PATH)
     check_pair(certs[0], key, SERVER_KEY_PATH)  # the first certificate is the leaf, the rest its chain
     return certs, key
 
@@ -98,11 +101,14 @@ def generate(
     """Make (or take) the certificates a VCH needs in ``mode``.
 
     - ``tlsverify``: a CA (generated, or ``ca`` with its key), a server certificate and a client
-      certificate signed by it. A supplied ``ca`` without its key only works with a supplied ``server``;
-      then no client certificate is made (its clients hold certificates from that CA already).
+      certificate signed by it. With a supplied ``ca`` without its key (the user's own client CAs, as
+      ``--tls-ca`` gives them), those CAs are the VCH's client CAs and no client certificate is made (the
+      clients hold certificates from those CAs already); the server certificate is then the supplied
+      ``server``, or a self-signed one (nothing else could sign it), as vic-machine 1.5 does.
     - ``no-tlsverify``: a server certificate only, signed by ``ca`` when given with its key, else self-signed.
     - ``no-tls``: nothing.
-    A supplied ``server`` (certificate(s) + key) replaces the generated server certificate.
+    A supplied ``server`` (certificate(s) + key) replaces the generated server certificate; without client
+    CAs under ``tlsverify`` a CA and a client certificate are still generated for the clients.
 
     :param cname: the server's name or IP address: its CN and SAN. Needed unless ``server`` is supplied.
     :param organization: the certificates' O; defaults to ``vch_name``, else the cname.
@@ -129,16 +135,14 @@ def generate(
         ca_certs, ca_key_pem = [signer], key_to_pem(signer_key)
 
     if server is not None:
-        server_certs, server_key = _load_server(server)
+        server_certs, server_key = _load_server(server, mode)
         cname = cname or _cert_cname(server_certs[0])
     else:
-        if ca_certs is not None and signer_key is None:
-            raise InputError(
-                FieldError(CA_PATH, "without the CA's private key the server certificate cannot be signed; "
-                           "supply the CA key, or the server certificate and key")
-            )
         server_key = new_key(key_size)
-        server_certs = [issue_server(cname, orgs, server_key, signer, signer_key)]
+        if signer_key is None:  # no CA, or only the certificates of the user's CAs: self-signed
+            server_certs = [issue_server(cname, orgs, server_key)]
+        else:
+            server_certs = [issue_server(cname, orgs, server_key, signer, signer_key)]
 
     client_cert = client_key = None
     if mode == TLSVERIFY and signer is not None and signer_key is not None:

@@ -10,9 +10,11 @@ import datetime
 import hashlib
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from vic_machine.errors import FieldError
 from vic_machine.errors import InputError
@@ -110,6 +112,60 @@ def check_pair(cert: x509.Certificate, key: PrivateKey, path: str = SERVER_KEY_P
     if not key_matches(cert, key):
         subject = cert.subject.rfc4514_string() or "(no subject)"
         raise InputError(FieldError(path, f"does not match the certificate {subject}"))
+
+
+def issued_by_any(cert_pem: bytes | str, ca_pem: bytes | str | None) -> bool:
+    """Whether one of the CAs in ``ca_pem`` issued the certificate, or one of the chain after it in ``cert_pem``:
+    what a client trusting those CAs needs to verify it. Dates are not looked at; unparsable PEM is False."""
+    if not ca_pem:
+        return False
+    try:
+        chain = load_certificates(cert_pem, check_dates=False)
+        cas = load_certificates(ca_pem, CA_PATH, check_dates=False)
+    except InputError:
+        return False
+    for cert in chain:
+        for ca in cas:
+            try:
+                cert.verify_directly_issued_by(ca)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            return True
+    return False
+
+
+def is_self_signed(cert_pem: bytes | str) -> bool:
+    """Whether the first certificate signed itself."""
+    try:
+        leaf = load_certificates(cert_pem, check_dates=False)[0]
+        leaf.verify_directly_issued_by(leaf)
+    except (InputError, ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def check_server_usage(cert: x509.Certificate, path: str = SERVER_CERT_PATH) -> None:
+    """Refuse a certificate that TLS clients (Docker's, OpenSSL's) would not accept from a server: an extended key
+    usage without serverAuth, or a key usage allowing neither signatures nor key encipherment.
+
+    :raise InputError: naming ``path`` and the usage that is missing.
+    """
+    subject = cert.subject.rfc4514_string() or "(no subject)"
+    try:
+        extended = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        extended = None
+    if extended is not None and not {ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE} \
+            & set(extended):
+        raise InputError(FieldError(path, f"certificate {subject} is not for TLS servers: its extended key usage "
+                                          "lacks serverAuth"))
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return
+    if not (usage.digital_signature or usage.key_encipherment or usage.key_agreement):
+        raise InputError(FieldError(path, f"certificate {subject} is not for TLS servers: its key usage allows "
+                                          "neither digitalSignature nor keyEncipherment"))
 
 
 def key_to_pem(key: PrivateKey) -> bytes:

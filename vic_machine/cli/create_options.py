@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import click
+from cryptography.x509.oid import NameOID
 
 from vic_machine.errors import FieldError, InputError
 from vic_machine.spec import field
@@ -90,6 +91,23 @@ def _read_pem(path: str, model_path: str) -> str:
         return Path(path).read_text()
     except OSError as exc:
         raise InputError(FieldError(model_path, f"cannot read {path}: {exc.strerror}")) from None
+
+
+def _check_uploaded_cname(certificate: str | None, cname: str | None) -> None:
+    if not certificate or not cname:
+        return
+    from vic_machine.certs import load_certificates
+
+    try:
+        leaf = load_certificates(certificate, "auth.server.certificate", check_dates=False)[0]
+    except InputError:
+        return  # the certificate's own check reports it
+    names = [str(a.value) for a in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    if cname not in names:
+        actual = names[0] if names else "none"
+        raise InputError(FieldError("auth.server.generate.cname",
+                                    f"{cname!r} is not the common name of --tls-server-cert's certificate "
+                                    f"({actual}); give that name or leave --tls-cname out"))
 
 
 def _size_bytes(text: str) -> int:
@@ -207,8 +225,14 @@ def spec_from_options(v: dict) -> VchSpec:
         spec.auth.server.certificate = _read_pem(v["tls_server_cert"], "auth.server.certificate")
     if v["tls_server_key"]:
         spec.auth.server.private_key = _read_pem(v["tls_server_key"], "auth.server.private_key")
-    spec.auth.server.generate = Generate(size=v["certificate_key_size"] or 2048,
-                                         organization=list(v["organization"] or ()), cname=v["tls_cname"])
+    if spec.auth.server.certificate or spec.auth.server.private_key:
+        # The uploaded certificate is the server certificate: nothing is generated for it. As in 1.5.8, a
+        # --tls-cname given with it must be the certificate's common name.
+        _check_uploaded_cname(spec.auth.server.certificate, v["tls_cname"])
+        spec.auth.server.generate = None
+    else:
+        spec.auth.server.generate = Generate(size=v["certificate_key_size"] or 2048,
+                                             organization=list(v["organization"] or ()), cname=v["tls_cname"])
     registry = spec.registry
     registry.insecure = list(v["insecure_registry"] or ())
     registry.whitelist = list(v["whitelist_registry"] or ())

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass, field
 
 from vic_machine.certs import CertBundle, PemPair, generate
+from vic_machine.certs.pem import is_self_signed, issued_by_any
 from vic_machine.errors import Cancelled, OperationFailed, VicError
 from vic_machine.inventory import take_snapshot
 from vic_machine.iso import CheckedIsos
@@ -65,18 +66,44 @@ class CreateResult:
 
 
 def make_certificates(spec: VchSpec) -> CertBundle:
-    """The certificates the spec asks for: generated per its TLS mode, or those it supplies."""
+    """The certificates the spec asks for, combined as vic-machine 1.5.8 combines them:
+
+    - generated server certificate, no client CAs: a generated CA signs the server and a client certificate;
+    - generated server certificate with the user's client CAs: those CAs verify clients, the server certificate
+      is self-signed (the CAs come without their keys), no client certificate is made;
+    - uploaded server certificate and key: used as they are; with client CAs those verify clients, without them
+      (and without ``no_tls_verify``) a generated CA signs a client certificate and verifies clients;
+    - ``no_tls_verify``: a server certificate (self-signed or uploaded) and nothing for clients; ``no_tls``: none.
+    """
     mode = spec.tls_mode()
+    if mode == "no-tls":
+        return generate(mode, None, vch_name=spec.name)
     server = spec.auth.server
     generate_opts = server.generate
-    cas = spec.auth.client.certificate_authorities
+    supplied = PemPair(server.certificate, server.private_key) if server.certificate else None
+    # With an uploaded certificate the name is that certificate's (unless one was given for it).
+    cname = spec.effective_cname() if supplied is None else (generate_opts.cname if generate_opts else None)
+    cas = [pem.strip() for pem in spec.auth.client.certificate_authorities if pem.strip()]
     return generate(
-        mode, spec.effective_cname() if mode != "no-tls" else None,
+        mode, cname,
         organization=generate_opts.organization if generate_opts else None,
         key_size=generate_opts.size if generate_opts else 2048,
-        ca=PemPair("".join(cas)) if cas and mode != "no-tls" else None,
-        server=PemPair(server.certificate, server.private_key) if server.certificate and mode != "no-tls" else None,
+        # Joined one a line: a PEM pasted without its final newline must not run into the next one.
+        ca=PemPair("\n".join(cas) + "\n") if cas and mode == "tlsverify" else None,
+        server=supplied,
         vch_name=spec.name)
+
+
+def trust_notes(certs: CertBundle) -> list[str]:
+    """What a Docker client under ``--tlsverify`` needs besides ca.pem, when ca.pem does not sign the server."""
+    if certs.mode != "tlsverify" or not certs.server_cert or issued_by_any(certs.server_cert, certs.ca_cert):
+        return []
+    if is_self_signed(certs.server_cert):
+        what = "the VCH's server certificate is self-signed: add server-cert.pem"
+    else:
+        what = "the VCH's server certificate comes from another CA: add the CA that issued it"
+    return [f"Docker clients verify the VCH against ca.pem, which holds only the client CAs; {what} to the "
+            "CAs those clients trust"]
 
 
 STEP_NAMES = {
@@ -136,7 +163,7 @@ def create(
     cancel = cancel_event or threading.Event()
     job = CreateJob(session=session, spec=spec, resolved=resolved, config=config, certs=certs, isos=isos,
                     timeout=timeout, cancel_event=cancel, cert_dir=cert_dir)
-    job.notes += list(isos.warnings) + [f.message for f in findings if f.level == "warning"]
+    job.notes += list(isos.warnings) + [f.message for f in findings if f.level == "warning"] + trust_notes(certs)
     _execute(plan_for(job), RunContext(cancel_event=cancel), sink)
     docker_port = job.config.docker_port
     docker_host = f"{job.client_ip}:{docker_port}"

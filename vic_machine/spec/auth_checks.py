@@ -46,8 +46,10 @@ def _check_cname(spec: VchSpec) -> list[FieldError]:
     generate = spec.auth.server.generate
     path = "auth.server.generate.cname"
     if generate is not None and generate.cname:
-        if not syntax.is_hostname(generate.cname):
-            return [FieldError(path, f"{generate.cname!r} must be a DNS name or IPv4 address Docker clients use")]
+        # A wildcard name (*.example.com) is allowed, as in vic-machine 1.5, for VCHs with DHCP addresses.
+        if not syntax.is_hostname(generate.cname.removeprefix("*.")):
+            return [FieldError(path, f"{generate.cname!r} must be a DNS name or IPv4 address Docker clients use "
+                                     "(or *.domain for DHCP addresses)")]
         return []
     cname = spec.effective_cname()
     if cname == spec.name and not re.search(NAME_PATTERN, spec.name or ""):
@@ -71,6 +73,7 @@ def _collect(errors: list[FieldError], call, *args):  # type: ignore[no-untyped-
 def _check_pems(spec: VchSpec) -> list[FieldError]:
     # Imported here: certificate parsing needs cryptography, which the rest of the spec does not.
     from vic_machine.certs import check_pair
+    from vic_machine.certs.pem import check_server_usage
     from vic_machine.certs import load_certificates
     from vic_machine.certs import load_private_key
 
@@ -83,6 +86,8 @@ def _check_pems(spec: VchSpec) -> list[FieldError]:
         certs = _collect(errors, load_certificates, server.certificate, "auth.server.certificate")
     if server.private_key:
         key = _collect(errors, load_private_key, server.private_key, "auth.server.private_key")
+    if certs and spec.tls_mode() == "tlsverify":  # clients verify the server then: it must be a server's
+        _collect(errors, check_server_usage, certs[0], "auth.server.certificate")
     if certs and key is not None:
         _collect(errors, check_pair, certs[0], key, "auth.server.private_key")
     return errors
