@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime
 import http.client
+import io
 import json
 import ssl
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -351,9 +353,6 @@ def test_api_create_in_the_combinations_that_failed(world, pki, app, combo):
         with tempfile.TemporaryDirectory() as tmp:
             cert_dir = Path(tmp)
             if combo.client == "generated":  # the bundle the plug-in offers for download
-                import io
-                import zipfile
-
                 bundle = client.get(f"{target_path(sim)}/vch/{result['id']}/certificate-bundle", headers=auth)
                 assert bundle.status_code == 200
                 zipfile.ZipFile(io.BytesIO(bundle.data)).extractall(cert_dir)
