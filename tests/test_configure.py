@@ -79,12 +79,36 @@ def test_restart_change_rewrites_config_and_restarts(env):
                      "Wait for the VCH", "Commit"]
     power, limit, config, snaps = _state(session)
     assert power == "poweredOn" and limit == 3000
-    assert config.debug_level == 2 and all(s.diagnostics.debug_level == 2 for s in config.executor.sessions.values())
-    assert [str(s) for s in config.endpoint("public").network.nameservers] == ["192.0.2.1"]
+    # As 1.5.8's configure: the VCH's level changes; each component's own stays 0 (the vectors' README).
+    assert config.debug_level == 2 and all(s.diagnostics.debug_level == 0 for s in config.executor.sessions.values())
+    # 1.5.8 has one DNS list and writes it on every network.
+    assert {role: [str(s) for s in config.endpoint(role).network.nameservers] for role in ("public", "client",
+            "management")} == dict.fromkeys(("public", "client", "management"), ["192.0.2.1"])
     assert config.components_started and config.client_ip is not None
     assert not config.update_in_progress and not (snaps and snaps.rootSnapshotList)
     spec, _ = current_spec(session, _vch(session))
     assert spec.debug == 2 and spec.network.public.nameservers == ["192.0.2.1"]
+
+
+def test_quota_containers_routes_and_no_proxy_are_written_as_158_writes_them(env):
+    _, session = env
+    result = configure(session, _vch(session), {
+        "storage": {"storage_quota": {"value": 50, "units": "GiB"}}, "container": {"container_count": 20},
+        "network": {"asymmetric_routes": True},
+        "registry": {"image_fetch_proxy": {"http": "http://p.local:3128", "no_proxy": ["localhost", ".local"]}}},
+        timeout=20)
+    assert result.needs_restart
+    _, _, config, _ = _state(session)
+    assert (config.storage.storage_quota, config.container.container_count) == (50 * 1024**3, 20)
+    assert config.executor.asymmetric_routing is True
+    env_of = {name: s.cmd.env for name, s in config.executor.sessions.items()}
+    assert "NO_PROXY=localhost,.local" in env_of["docker-personality"] and "HTTP_PROXY=http://p.local:3128" in \
+        env_of["docker-personality"]
+    assert "NO_PROXY=localhost,.local" in env_of["vicadmin"] and "VICADMIN_HTTP_PROXY=http://p.local:3128" in \
+        env_of["vicadmin"]
+    spec, _ = current_spec(session, _vch(session))
+    assert (spec.storage.storage_quota, spec.container.container_count, spec.network.asymmetric_routes) == (50, 20,
+                                                                                                         True)
 
 
 def test_change_refused_by_validation_changes_nothing(env):

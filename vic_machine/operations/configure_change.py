@@ -17,25 +17,24 @@ from typing import Any
 
 from vic_machine.errors import FieldError, InputError
 from vic_machine.extraconfig import VchConfig
-from vic_machine.extraconfig.executor import SysLogConfig
 from vic_machine.extraconfig.scalars import IP
 from vic_machine.extraconfig.vch_config import RawCertificate
 from vic_machine.operations import vch_config_builder as builder
 from vic_machine.spec import dump, load, to_create_flags
-from vic_machine.spec.model import VchSpec
+from vic_machine.spec.model import GIB, VchSpec
 
 LIVE = ("compute.cpu.", "compute.memory.")
 RESTART = (
     "debug", "syslog_addr", "network.public.nameservers", "network.client.nameservers",
     "network.management.nameservers", "registry.", "network.container", "storage.volume_stores",
     "endpoint.operations_credentials.", "auth.server.certificate", "auth.server.private_key",
-    "auth.client.certificate_authorities",
+    "auth.client.certificate_authorities", "storage.storage_quota", "container.container_count",
+    "network.asymmetric_routes",
 )
 # Stored create flags that describe how the VCH was made, not its settings: a configure keeps them as they are.
 _FIXED_OPTIONS = ("--target=", "--thumbprint=", "--appliance-iso=", "--bootstrap-iso=")
 # Read-only or derived parts of the model, never a change.
 _IGNORED = ("version", "runtime", "auth.server.generate")
-
 
 @dataclass
 class Change:
@@ -57,7 +56,6 @@ class Change:
     def needs_restart(self) -> bool:
         return bool(self.restart_paths)
 
-
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     """Leaves by dotted path; lists are compared whole."""
     if isinstance(data, dict) and not (set(data) <= {"value", "units"} and "value" in data):
@@ -67,7 +65,6 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
         return out
     return {prefix.rstrip("."): data}
 
-
 def _deep_merge(base: dict, change: dict) -> dict:
     out = copy.deepcopy(base)
     for key, value in change.items():
@@ -76,7 +73,6 @@ def _deep_merge(base: dict, change: dict) -> dict:
         else:
             out[key] = copy.deepcopy(value)
     return out
-
 
 def merge(current: VchSpec, change: dict | VchSpec, *, partial: bool = True) -> Change:
     """``current`` with ``change`` applied: a partial JSON model (PATCH), or a whole spec/model (PUT) in which
@@ -108,7 +104,6 @@ def merge(current: VchSpec, change: dict | VchSpec, *, partial: bool = True) -> 
         raise InputError(errors)
     return Change(current, after, paths)
 
-
 def _ops_grant_asked(merged: dict, base: dict, change: dict) -> None:
     """A new operations user is granted permissions only when the change asks for it: the stored
     ``grant_permissions`` said the old user was granted them, which is no reason to grant the new one."""
@@ -120,7 +115,6 @@ def _ops_grant_asked(merged: dict, base: dict, change: dict) -> None:
     if new and new.get("user") != creds(base).get("user") and "grant_permissions" not in asked:
         new["grant_permissions"] = False
 
-
 def _keep_secret(merged: dict, base: dict, parts: list[str]) -> None:
     src, dst = base, merged
     for part in parts[:-1]:
@@ -130,20 +124,17 @@ def _keep_secret(merged: dict, base: dict, parts: list[str]) -> None:
     if parts[-1] not in dst and isinstance(src, dict) and parts[-1] in src:
         dst[parts[-1]] = src[parts[-1]]
 
-
 def _volume_store_removals(before: VchSpec, after: VchSpec) -> list[FieldError]:
     new = {v.label: v.datastore for v in after.storage.volume_stores}
     return [FieldError("storage.volume_stores", f"volume store {v.label!r} cannot be removed or moved "
                                                 "(it holds volumes); only new volume stores can be added")
             for v in before.storage.volume_stores if new.get(v.label) != v.datastore]
 
-
 def _container_network_removals(before: VchSpec, after: VchSpec) -> list[FieldError]:
     new = {(c.port_group.display() if c.port_group else "") for c in after.network.container}
     return [FieldError("network.container", f"container network {c.port_group.display()!r} cannot be removed "
                                             "(containers may be attached to it)")
             for c in before.network.container if c.port_group and c.port_group.display() not in new]
-
 
 def create_options_after(stored: list[str], spec: VchSpec) -> list[str]:
     """The create flags to store after a configure (``--name=value`` each, as create stores them).
@@ -159,30 +150,26 @@ def create_options_after(stored: list[str], spec: VchSpec) -> list[str]:
     tail = [o for o in stored if o.startswith(_FIXED_OPTIONS[2:])]
     return head + settings + tail
 
-
 def apply(config: VchConfig, change: Change, container_refs: dict[str, builder.NetworkRef]) -> VchConfig:
     """The configuration after a restart change; ``container_refs`` maps container port group names to refs."""
     spec = change.after
     new = copy.deepcopy(config)
     ex = new.executor
+    # The VCH's debug level, as 1.5.8's configure sets it; each component's own level stays as create left it.
     ex.diagnostics.debug_level = spec.debug
-    for session in ex.sessions.values():
-        session.diagnostics.debug_level = spec.debug
-        session.cmd.env = [e for e in session.cmd.env if "HTTP_PROXY=" not in e and "HTTPS_PROXY=" not in e]
-    proxy = spec.registry.image_fetch_proxy
-    proxies = [f"{k}={v}" for k, v in (("HTTP_PROXY", proxy.http), ("HTTPS_PROXY", proxy.https)) if v]
     for name, session in ex.sessions.items():
-        session.cmd.env += [f"VICADMIN_{p}" for p in proxies] if name == "vicadmin" else proxies
-    syslog = None
-    if spec.syslog_addr:
-        scheme, _, address = spec.syslog_addr.partition("://")
-        syslog = SysLogConfig(network=scheme, raddr=address if ":" in address else f"{address}:514")
-    ex.diagnostics.syslog = syslog
+        session.cmd.env = [e for e in session.cmd.env if not any(v in e for v in builder.PROXY_VARIABLES)]
+        session.cmd.env += builder.proxy_env(spec, name)
+    ex.diagnostics.syslog = builder.syslog_config(spec)
+    dns = [IP.parse(s) for s in builder.nameservers(spec)]
     for role in builder.ROLES:
         endpoint = ex.networks.get(role)
         if endpoint is not None:
-            endpoint.network.nameservers = [IP.parse(s) for s in spec.network.effective(role).nameservers]
-    new.registry.whitelist, new.registry.insecure = list(spec.registry.whitelist), list(spec.registry.insecure)
+            endpoint.network.nameservers = list(dns)
+    new.registry.whitelist, new.registry.insecure = builder.registry_lists(spec)
+    new.executor.asymmetric_routing = spec.network.asymmetric_routes
+    new.storage.storage_quota = (spec.storage.storage_quota or 0) * GIB
+    new.container.container_count = spec.container.container_count or 0
     cert = new.certificate
     cert.registry_certificate_authorities = "".join(spec.registry.certificate_authorities).encode()
     if "auth.client.certificate_authorities" in change.paths:

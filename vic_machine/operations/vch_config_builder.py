@@ -21,7 +21,8 @@ from vic_machine.extraconfig.executor import TrustLevel
 from vic_machine.extraconfig.gotypes import URL, IPNet, IPRange, MoRef
 from vic_machine.extraconfig.scalars import IP, IPMask
 from vic_machine.extraconfig.volume_store import DS_SCHEME, SHARED_PARENT, DatastorePath, volume_store_location
-from vic_machine.extraconfig.vch_config import ADD_PERMS, CREATING_VCH, Certificate, Connection, RawCertificate
+from vic_machine.extraconfig.vch_config import ADD_PERMS, CREATING_VCH, PERSONA_SERVICE, VICADMIN_SERVICE
+from vic_machine.extraconfig.vch_config import Certificate, Connection, RawCertificate
 from vic_machine.iso import IsoInfo
 from vic_machine.spec import to_create_flags
 from vic_machine.spec.model import GIB, VchSpec
@@ -81,23 +82,44 @@ def alternate_guest_name(iso: IsoInfo) -> str:
     return f"Photon - VCH {iso.version}, {iso.build}, {iso.commit}"
 
 
-def _sessions(spec: VchSpec, p: Placement, tls: bool) -> dict[str, SessionConfig]:
-    proxies = []
+PROXY_VARIABLES = ("HTTP_PROXY=", "HTTPS_PROXY=", "NO_PROXY=")
+
+
+def proxy_env(spec: VchSpec, component: str) -> list[str]:
+    """The proxy variables of a component's environment: 1.5.8 prefixes vicadmin's proxies with VICADMIN_ but
+    gives both components the same NO_PROXY."""
     proxy = spec.registry.image_fetch_proxy
-    if proxy.http:
-        proxies.append(f"HTTP_PROXY={proxy.http}")
-    if proxy.https:
-        proxies.append(f"HTTPS_PROXY={proxy.https}")
-    # 1.5.8 prefixes vicadmin's proxies with VICADMIN_ but gives both components the same NO_PROXY.
-    no_proxy = [f"NO_PROXY={','.join(proxy.no_proxy)}"] if proxy.no_proxy else []
+    prefix = "VICADMIN_" if component == VICADMIN_SERVICE else ""
+    out = [f"{prefix}{name}={value}" for name, value in (("HTTP_PROXY", proxy.http), ("HTTPS_PROXY", proxy.https))
+           if value]
+    return out + ([f"NO_PROXY={','.join(proxy.no_proxy)}"] if proxy.no_proxy else [])
+
+
+def syslog_config(spec: VchSpec) -> SysLogConfig | None:
+    if not spec.syslog_addr:
+        return None
+    scheme, _, address = spec.syslog_addr.partition("://")
+    return SysLogConfig(network=scheme, raddr=address if ":" in address else f"{address}:514")
+
+
+def registry_lists(spec: VchSpec) -> tuple[list[str], list[str]]:
+    """(whitelist, insecure): with a whitelist, 1.5.8 lets the insecure registries through it too (their union,
+    whitelist first)."""
+    whitelist = list(spec.registry.whitelist)
+    if whitelist:
+        whitelist += [r for r in spec.registry.insecure if r not in whitelist]
+    return whitelist, list(spec.registry.insecure)
+
+
+def _sessions(spec: VchSpec, p: Placement, tls: bool) -> dict[str, SessionConfig]:
     vicadmin = Cmd(path="/sbin/vicadmin", dir="/home/vicadmin",
                    args=["/sbin/vicadmin", f"--dc={p.datacenter}", f"--pool={p.parent_pool_path}",
                          f"--cluster={p.compute_path}"],
-                   env=["PATH=/sbin:/bin", "GOTRACEBACK=all", *[f"VICADMIN_{e}" for e in proxies], *no_proxy])
+                   env=["PATH=/sbin:/bin", "GOTRACEBACK=all", *proxy_env(spec, VICADMIN_SERVICE)])
     persona = Cmd(path="/sbin/docker-engine-server",
                   args=["/sbin/docker-engine-server", f"-port={2376 if tls else 2375}",
                         f"-port-layer-port={PORT_LAYER_PORT}"],
-                  env=["PATH=/sbin", "GOTRACEBACK=all", *proxies, *no_proxy])
+                  env=["PATH=/sbin", "GOTRACEBACK=all", *proxy_env(spec, PERSONA_SERVICE)])
     port_layer = Cmd(path="/sbin/port-layer-server",
                      args=["/sbin/port-layer-server", "--host=localhost", f"--port={PORT_LAYER_PORT}"],
                      env=[f"VC_URL={p.target_url}", f"DC_PATH={p.datacenter}", f"CS_PATH={p.compute_path}",
@@ -224,10 +246,7 @@ def build_config(spec: VchSpec, p: Placement, certs: CertBundle, appliance: IsoI
                  bootstrap_iso_path: str = "") -> VchConfig:
     """The configuration of a VCH being created (id ``CreatingVCH``; pool and VM folder not yet known)."""
     tls = certs.server_cert is not None
-    syslog = None
-    if spec.syslog_addr:
-        scheme, _, address = spec.syslog_addr.partition("://")
-        syslog = SysLogConfig(network=scheme, raddr=address if ":" in address else f"{address}:514")
+    syslog = syslog_config(spec)
     config = VchConfig()
     config.executor.common = ExecutorCommon(id=CREATING_VCH, name=spec.name)
     config.executor.diagnostics = Diagnostics(debug_level=spec.debug, syslog=syslog)
@@ -254,12 +273,7 @@ def build_config(spec: VchSpec, p: Placement, certs: CertBundle, appliance: IsoI
     config.container.container_name_convention = spec.container.name_convention or ""
     config.container.use_vm_group = spec.compute.affinity.use_vm_group
     config.container.vm_group_name = spec.name if spec.compute.affinity.use_vm_group else ""
-    # With a whitelist, 1.5.8 lets the insecure registries through it too (their union, whitelist first).
-    whitelist = list(spec.registry.whitelist)
-    if whitelist:
-        whitelist += [r for r in spec.registry.insecure if r not in whitelist]
-    config.registry.whitelist = whitelist
-    config.registry.insecure = list(spec.registry.insecure)
+    config.registry.whitelist, config.registry.insecure = registry_lists(spec)
     config.grant_permissions = ADD_PERMS if spec.endpoint.operations_credentials.grant_permissions else ""
     config.create_options = create_options(spec, p, appliance.path, bootstrap_iso_path)
     return config
