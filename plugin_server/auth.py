@@ -1,77 +1,98 @@
 """Acting as the calling user: the request's credentials become that user's own vCenter session.
 
-Accepted, in this order: ``vmware-api-session-id`` (header or query; the vSphere Client's token, traded for a
-clone ticket at vCenter), ``X-VMWARE-TICKET`` (a clone ticket, as VIC 1.5's views sent), HTTP Basic.
+Accepted, in this order: the ``vmware-api-session-id`` header (the vSphere Client's token, traded for a clone
+ticket at vCenter), ``X-VMWARE-TICKET`` (a clone ticket, as VIC 1.5's views sent), HTTP Basic.
+
+Only the vCenters ``vic-plugin serve --vcenter HOST[:PORT]=THUMBPRINT`` names are ever connected to: any other
+target is refused (400) before a connection is opened, and every connection to a configured one is pinned to
+its thumbprint in the TLS handshake, before any credential is written (:mod:`plugin_server.vcenter`).
 """
 
 from __future__ import annotations
 
-import json
-import ssl
-import urllib.error
-import urllib.request
-
 from flask import current_app, request
 
+from plugin_server import vcenter
 from plugin_server.errors import ApiError
-from vic_machine.errors import AuthenticationError, InputError, TargetError
+from vic_machine.errors import InputError
 from vic_machine.target import Target, normalize_thumbprint, parse_target
-from vic_machine.vsphere.session import Session, connect
+
+TOKEN_HEADER = "vmware-api-session-id"
+
+
+def _host_port(value: str) -> tuple[str, int]:
+    parsed = parse_target(value, env={})
+    return parsed.host.lower(), parsed.port
+
+
+def configured_vcenter(target: str) -> tuple[str, int, str]:
+    """(host, port, thumbprint) of the configured vCenter ``target`` names.
+
+    :raise ApiError: 400 when ``target`` is not one of them: nothing is connected to.
+    """
+    try:
+        host, port = _host_port(target)
+    except InputError as exc:
+        raise ApiError(400, str(exc), code="invalid_target") from None
+    for key, thumbprint in current_app.config["VCENTER_THUMBPRINTS"].items():
+        try:
+            if _host_port(key) == (host, port):
+                return host, port, thumbprint
+        except InputError:
+            continue
+    raise ApiError(400, f"{target} is not a vCenter this server is configured for", code="untrusted_target",
+                   remedy="An administrator adds it with vic-plugin serve --vcenter HOST[:PORT]=THUMBPRINT")
 
 
 def pinned_target(target: str, datacenter: str = "") -> Target:
-    """The target named in the URL, with its pinned thumbprint (configured, or ``?thumbprint=``)."""
-    configured = current_app.config["VCENTER_THUMBPRINTS"]
-    thumbprint = request.args.get("thumbprint") or configured.get(target) or configured.get(target.split(":")[0])
-    try:
-        parsed = parse_target(target, env={})
-        if thumbprint:
-            thumbprint = normalize_thumbprint(thumbprint)
-    except InputError as exc:
-        raise ApiError(400, str(exc), code="invalid_target") from None
-    if not thumbprint:
-        raise ApiError(400, f"vCenter {target} is not trusted: no thumbprint is configured for it",
-                       code="untrusted_target",
-                       remedy="Pass ?thumbprint=<SHA-256 or SHA-1 of vCenter's certificate>")
-    return Target(host=parsed.host, port=parsed.port, datacenter=datacenter, thumbprint=thumbprint)
+    """The configured vCenter the URL names, with its pinned thumbprint.
+
+    ``?thumbprint=`` (vic-machine-server's way, which vic-ui 1.5 sends) can only narrow the trust: one that
+    contradicts the configured thumbprint is refused; the configured one is what connections are pinned to.
+    """
+    host, port, thumbprint = configured_vcenter(target)
+    given = request.args.get("thumbprint")
+    if given:
+        try:
+            given = normalize_thumbprint(given)
+        except InputError as exc:
+            raise ApiError(400, str(exc), code="invalid_target") from None
+        if len(given) == len(thumbprint) and given != thumbprint:
+            raise ApiError(400, f"The thumbprint given for vCenter {target} does not match the one this server "
+                                "is configured with", code="untrusted_certificate",
+                           remedy="Leave ?thumbprint= out: the server pins the configured one")
+    return Target(host=host, port=port, datacenter=datacenter, thumbprint=thumbprint)
 
 
 def _clone_ticket_for(token: str, target: Target) -> str:
     url = current_app.config["CLONE_TICKET_URL"].format(target=f"{target.host}:{target.port}")
-    body = json.dumps({}).encode()
-    req = urllib.request.Request(url, data=body, method="POST",
-                                 headers={"vmware-api-session-id": token, "Content-Type": "application/json"})
-    # vCenter's own certificate is checked by thumbprint when the ticket is used, over SOAP.
-    context = ssl._create_unverified_context()  # noqa: S323
-    try:
-        with urllib.request.urlopen(req, timeout=30, context=context) as response:
-            return json.load(response)["session_clone_ticket"]
-    except urllib.error.HTTPError as exc:
-        if exc.code in (401, 403):
-            raise AuthenticationError("The vSphere Client session is not valid or has expired",
-                                      remedy="Reload the vSphere Client and log in again") from None
-        raise TargetError(f"vCenter refused the clone ticket request ({exc.code})") from None
-    except (OSError, ValueError, KeyError) as exc:
-        raise TargetError(f"Cannot get a clone ticket from vCenter: {exc}") from None
+    return vcenter.clone_ticket(target, url, token)
 
 
-def user_session(target: Target) -> Session:
+def user_session(target: Target):
     """The caller's session on ``target`` (cached), or 401 when the request carries no credentials."""
     cache = current_app.extensions["vic_sessions"]
-    token = request.headers.get("vmware-api-session-id") or request.args.get("vmware-api-session-id")
+    token = request.headers.get(TOKEN_HEADER)
     where = f"{target.host}:{target.port}:{target.thumbprint}:{target.datacenter}"
     if token:
         return cache.get_or_create(cache.key("token", where, token),
-                                   lambda: connect(target, clone_ticket=_clone_ticket_for(token, target)))
+                                   lambda: vcenter.connect(target, clone_ticket=_clone_ticket_for(token, target)))
     ticket = request.headers.get("X-VMWARE-TICKET")
     if ticket:
         return cache.get_or_create(cache.key("ticket", where, ticket),
-                                   lambda: connect(target, clone_ticket=ticket))
+                                   lambda: vcenter.connect(target, clone_ticket=ticket))
     auth = request.authorization
     if auth and auth.type == "basic" and auth.username:
         user, password = auth.username, auth.password or ""
         creds = Target(host=target.host, port=target.port, datacenter=target.datacenter, user=user,
                        password=password, thumbprint=target.thumbprint)
-        return cache.get_or_create(cache.key("basic", where, user, password), lambda: connect(creds))
-    raise ApiError(401, "Authentication required: send vmware-api-session-id, X-VMWARE-TICKET or HTTP Basic",
+        return cache.get_or_create(cache.key("basic", where, user, password), lambda: vcenter.connect(creds))
+    raise ApiError(401, f"Authentication required: send the {TOKEN_HEADER} header, X-VMWARE-TICKET or HTTP Basic",
                    code="unauthenticated")
+
+
+def has_credentials() -> bool:
+    """Whether the request carries any credentials at all (checked before anything is looked up)."""
+    auth = request.authorization
+    return bool(request.headers.get(TOKEN_HEADER) or request.headers.get("X-VMWARE-TICKET")
+                or (auth and auth.type == "basic" and auth.username))

@@ -35,7 +35,8 @@ def cli() -> None:
 @click.option("--workers", default=1, show_default=True, help="Worker processes")
 @click.option("--threads", default=8, show_default=True, help="Threads per worker")
 @click.option("--vcenter", "vcenters", multiple=True, metavar="HOST[:PORT]=THUMBPRINT",
-              help="A vCenter this server acts on, with its certificate's thumbprint (repeatable)")
+              help="A vCenter this server acts on, with its certificate's thumbprint (repeatable); no other "
+                   "vCenter is ever connected to")
 @click.option("--clone-ticket-url", help="Where the vSphere Client session token is traded for a clone ticket "
                                          "(default: https://<vcenter>/api/ui/vcenter/session/clone-ticket)")
 @click.option("--iso-dir", type=click.Path(file_okay=False), help="Folder with appliance.iso and bootstrap.iso")

@@ -1,10 +1,11 @@
 """The server's settings and their defaults; ``create_app(config)`` overrides any of them."""
 
 DEFAULTS = {
-    # Pinned vCenter certificates: "host[:port]" → SHA-1 or SHA-256 thumbprint. A request may instead carry
-    # ?thumbprint= (as vic-machine-server allowed); a target with neither is refused.
+    # The vCenters this server acts on, with their pinned certificates: "host[:port]" → SHA-1 or SHA-256
+    # thumbprint. Any other target is refused before a connection is opened; ?thumbprint= cannot add one.
     "VCENTER_THUMBPRINTS": {},
-    # Where the vSphere Client trades its session token for a clone ticket; {target} is the vCenter.
+    # Where the vSphere Client trades its session token for a clone ticket; {target} is the vCenter. Whatever
+    # host it names must present that vCenter's pinned certificate before the token is sent.
     "CLONE_TICKET_URL": "https://{target}/api/ui/vcenter/session/clone-ticket",
     # Seconds a user's vCenter session stays cached after its last use.
     "SESSION_TTL": 300,

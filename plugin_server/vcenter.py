@@ -1,0 +1,172 @@
+"""Connections to the configured vCenters, pinned: the certificate is checked in the TLS handshake itself, before
+any byte of a request (a session token, a clone ticket, a password) is written to the socket.
+
+pyvmomi checks a ``thumbprint`` only when its SSL context has already refused the certificate, so an unverified
+context with a thumbprint checks nothing on the connections it opens later (its pool reconnects at will). Here
+every connection, the first and each reconnection, goes through :class:`PinnedContext`, whose ``wrap_socket``
+completes the handshake, compares the peer certificate's SHA-1/SHA-256 digest with the pinned thumbprint and
+closes the socket when it differs. Failures never tell refused, non-TLS and TLS answers apart: "Cannot reach
+vCenter X" (the server log has the detail).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import ssl
+from urllib.parse import urlsplit
+
+from pyVmomi import vim
+
+from plugin_server.errors import ApiError
+from vic_machine.errors import AuthenticationError
+from vic_machine.target import Target
+from vic_machine.vsphere.certificate import thumbprints
+from vic_machine.vsphere.faults import vsphere_call
+from vic_machine.vsphere.session import API_VERSION, CountingStub, Session
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 30.0
+# A clone-ticket answer is a few hundred bytes; never read more than this from it.
+MAX_TICKET_ANSWER = 64 * 1024
+
+
+class CertificateMismatch(ssl.SSLError):
+    """The peer's certificate is not the pinned one; raised before anything was sent on the connection."""
+
+    def __init__(self, presented_sha1: str, presented_sha256: str) -> None:
+        super().__init__(f"certificate {presented_sha256} is not the pinned one")
+        self.sha1 = presented_sha1
+        self.sha256 = presented_sha256
+
+
+def _digits(thumbprint: str) -> str:
+    return thumbprint.replace(":", "").upper()
+
+
+class PinnedContext(ssl.SSLContext):
+    """A client TLS context that completes the handshake only with the certificate pinned by ``thumbprint``."""
+
+    def __new__(cls, thumbprint: str):
+        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
+
+    def __init__(self, thumbprint: str) -> None:
+        # No CA decides here: the pin does. Hostnames do not matter either, the certificate is the identity.
+        self.check_hostname = False
+        self.verify_mode = ssl.CERT_NONE
+        self.minimum_version = ssl.TLSVersion.TLSv1_2
+        self.pinned = _digits(thumbprint)
+        self.seen: tuple[str, str] = ("", "")
+
+    def wrap_socket(self, sock, *args, **kwargs):  # noqa: D102 - ssl.SSLContext's
+        tls = super().wrap_socket(sock, *args, **kwargs)
+        try:
+            try:
+                der = tls.getpeercert(binary_form=True)
+            except ValueError:  # do_handshake_on_connect=False: the handshake is ours to do, now
+                tls.do_handshake()
+                der = tls.getpeercert(binary_form=True)
+            sha1, sha256 = thumbprints(der or b"")
+            if not der or self.pinned not in (_digits(sha1), _digits(sha256)):
+                raise CertificateMismatch(sha1, sha256)
+        except BaseException:
+            tls.close()
+            raise
+        self.seen = (sha1, sha256)
+        return tls
+
+
+def unreachable(target: Target, exc: BaseException) -> ApiError:
+    log.warning("cannot reach vCenter %s: %r", target.display, exc)
+    return ApiError(502, f"Cannot reach vCenter {target.display}", code="vcenter_unreachable",
+                    remedy="Check that vCenter is up and that this server can reach it, then retry")
+
+
+def mismatch(target: Target, exc: CertificateMismatch) -> ApiError:
+    log.warning("vCenter %s presented certificate SHA-256 %s / SHA-1 %s, not the pinned %s: nothing was sent",
+                target.display, exc.sha256, exc.sha1, target.thumbprint)
+    return ApiError(400, f"The certificate vCenter {target.display} presented does not match its configured "
+                         "thumbprint: nothing was sent to it", code="untrusted_certificate",
+                    remedy="If vCenter's certificate was replaced, an administrator updates vic-plugin serve "
+                           "--vcenter HOST[:PORT]=THUMBPRINT")
+
+
+def clone_ticket(target: Target, url: str, token: str) -> str:
+    """Trade a vSphere Client session token for a clone ticket at ``url``, over a connection pinned to
+    ``target``'s certificate (the token is written only once the certificate matched).
+
+    :raise AuthenticationError: vCenter says the token is not (or no longer) a valid session.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ApiError(500, "The clone ticket URL must be https://…: a session token is never sent in clear",
+                       code="misconfigured")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    conn = http.client.HTTPSConnection(parts.hostname, parts.port or 443, timeout=TIMEOUT,
+                                       context=PinnedContext(target.thumbprint))
+    try:
+        conn.connect()  # the handshake, and the certificate check, before the request is written
+        conn.request("POST", path, body=b"{}",
+                     headers={"vmware-api-session-id": token, "Content-Type": "application/json",
+                              "Accept": "application/json"})
+        response = conn.getresponse()
+        status, data = response.status, response.read(MAX_TICKET_ANSWER)
+    except CertificateMismatch as exc:
+        raise mismatch(target, exc) from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise unreachable(target, exc) from None
+    finally:
+        conn.close()
+    if status in (401, 403):
+        raise AuthenticationError("The vSphere Client session is not valid or has expired",
+                                  remedy="Reload the vSphere Client and log in again")
+    if status != 200:
+        log.warning("vCenter %s answered the clone ticket request with %s", target.display, status)
+        raise ApiError(502, f"vCenter {target.display} refused the clone ticket request ({status})",
+                       code="vcenter_error")
+    try:
+        ticket = json.loads(data)["session_clone_ticket"]
+    except (ValueError, KeyError, TypeError):
+        raise ApiError(502, f"vCenter {target.display} answered the clone ticket request with no ticket",
+                       code="vcenter_error") from None
+    if not isinstance(ticket, str) or not ticket:
+        raise ApiError(502, f"vCenter {target.display} answered the clone ticket request with no ticket",
+                       code="vcenter_error")
+    return ticket
+
+
+def connect(target: Target, *, clone_ticket: str = "") -> Session:
+    """A SOAP session on ``target`` from a clone ticket or ``target``'s user and password, every connection
+    pinned (see the module's docstring)."""
+    context = PinnedContext(target.thumbprint)
+    try:
+        stub = CountingStub(url=target.url, version=API_VERSION, sslContext=context,
+                            httpConnectionTimeout=TIMEOUT)
+        si = vim.ServiceInstance("ServiceInstance", stub)
+        content = si.RetrieveContent()
+    except CertificateMismatch as exc:
+        raise mismatch(target, exc) from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise unreachable(target, exc) from None
+    except Exception as exc:  # noqa: BLE001 - not a vCenter (an HTTP error page, garbage): the same answer
+        raise unreachable(target, exc) from None
+    with vsphere_call(f"log in to {target.display}"):
+        if clone_ticket:
+            user_session = content.sessionManager.CloneSession(cloneTicket=clone_ticket)
+        else:
+            user_session = content.sessionManager.Login(userName=target.user, password=target.password)
+    sha1, sha256 = context.seen
+    return Session(target=target, stub=stub, si=si, content=content, thumbprint_sha1=sha1,
+                   thumbprint_sha256=sha256, user=user_session.userName)
+
+
+def alive(session: Session) -> bool:
+    """Whether vCenter still holds ``session`` (False once it was logged out or terminated)."""
+    try:
+        return session.content.sessionManager.currentSession is not None
+    except vim.fault.NotAuthenticated:
+        return False
+    except (OSError, http.client.HTTPException) as exc:
+        raise unreachable(session.target, exc) from None
