@@ -23,6 +23,7 @@ from plugin_server.api import (
     version,
     wizard,
 )
+from plugin_server.auth import release_request_sessions
 from plugin_server.config import DEFAULTS
 from plugin_server.errors import register_error_handlers
 from plugin_server.operations import Operations
@@ -51,10 +52,11 @@ def create_app(config: dict | None = None) -> Flask:
     # Without a key derived from the server's TLS key (vic-plugin serve), bundles last as long as this process.
     app.config.setdefault("BUNDLE_KEY", None)
     app.config["BUNDLE_KEY"] = app.config["BUNDLE_KEY"] or os.urandom(32)
-    sessions = SessionCache(app.config["SESSION_TTL"])
+    sessions = SessionCache(app.config["SESSION_TTL"], revalidate=app.config["SESSION_REVALIDATE"])
     app.extensions["vic_sessions"] = sessions
     app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"])
     atexit.register(sessions.close)
+    app.teardown_request(release_request_sessions)
     api = VicApi(app)
     app.extensions["vic_api"] = api
     blueprints = (version, reference, about, wizard, inventory, validate, vch, vch_actions, vch_configure,

@@ -10,7 +10,7 @@ its thumbprint in the TLS handshake, before any credential is written (:mod:`plu
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from plugin_server import vcenter
 from plugin_server.errors import ApiError
@@ -69,26 +69,69 @@ def _clone_ticket_for(token: str, target: Target) -> str:
     return vcenter.clone_ticket(target, url, token)
 
 
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def _token_check(token: str, target: Target):
+    def check(session) -> bool:
+        # The vSphere Client session is what the user logs out of: trading its token again is what tells.
+        _clone_ticket_for(token, target)
+        return vcenter.alive(session)
+    return check
+
+
 def user_session(target: Target):
-    """The caller's session on ``target`` (cached), or 401 when the request carries no credentials."""
+    """The caller's session on ``target``, or 401 when the request carries no (or no longer valid) credentials.
+
+    Cached sessions are re-validated with vCenter every ``SESSION_REVALIDATE`` seconds and on every write; the
+    session is held (not logged out under the request) until the request ends.
+    """
     cache = current_app.extensions["vic_sessions"]
     token = request.headers.get(TOKEN_HEADER)
     where = f"{target.host}:{target.port}:{target.thumbprint}:{target.datacenter}"
+    write = request.method in WRITE_METHODS
     if token:
-        return cache.get_or_create(cache.key("token", where, token),
-                                   lambda: vcenter.connect(target, clone_ticket=_clone_ticket_for(token, target)))
+        session = cache.get_or_create(
+            cache.key("token", where, token),
+            lambda: vcenter.connect(target, clone_ticket=_clone_ticket_for(token, target)),
+            check=_token_check(token, target), force_check=write)
+        return _held(cache, session)
     ticket = request.headers.get("X-VMWARE-TICKET")
     if ticket:
-        return cache.get_or_create(cache.key("ticket", where, ticket),
-                                   lambda: vcenter.connect(target, clone_ticket=ticket))
+        session = cache.get_or_create(cache.key("ticket", where, ticket),
+                                      lambda: vcenter.connect(target, clone_ticket=ticket),
+                                      check=vcenter.alive, force_check=write)
+        return _held(cache, session)
     auth = request.authorization
     if auth and auth.type == "basic" and auth.username:
         user, password = auth.username, auth.password or ""
         creds = Target(host=target.host, port=target.port, datacenter=target.datacenter, user=user,
                        password=password, thumbprint=target.thumbprint)
-        return cache.get_or_create(cache.key("basic", where, user, password), lambda: vcenter.connect(creds))
+        session = cache.get_or_create(cache.key("basic", where, user, password), lambda: vcenter.connect(creds),
+                                      check=vcenter.alive, force_check=write)
+        return _held(cache, session)
     raise ApiError(401, f"Authentication required: send the {TOKEN_HEADER} header, X-VMWARE-TICKET or HTTP Basic",
                    code="unauthenticated")
+
+
+def _held(cache, session):
+    cache.hold(session)
+    g.setdefault("vic_held_sessions", []).append(session)
+    return session
+
+
+def release_request_sessions(_exc=None) -> None:
+    """teardown_request: the request's sessions may be logged out again (when dropped or expired)."""
+    cache = current_app.extensions["vic_sessions"]
+    for session in g.pop("vic_held_sessions", []):
+        cache.release(session)
+
+
+def drop_request_sessions() -> None:
+    """vCenter said a session of this request ended: no later request may use it."""
+    cache = current_app.extensions["vic_sessions"]
+    for session in g.get("vic_held_sessions", []):
+        cache.drop_session(session)
 
 
 def has_credentials() -> bool:

@@ -7,8 +7,11 @@ DEFAULTS = {
     # Where the vSphere Client trades its session token for a clone ticket; {target} is the vCenter. Whatever
     # host it names must present that vCenter's pinned certificate before the token is sent.
     "CLONE_TICKET_URL": "https://{target}/api/ui/vcenter/session/clone-ticket",
-    # Seconds a user's vCenter session stays cached after its last use.
+    # Seconds a user's vCenter session stays cached from its creation (using it does not renew it).
     "SESSION_TTL": 300,
+    # Seconds after which a cached session is checked with vCenter again before use (writes always check):
+    # a session the user logged out of answers 401 within this time.
+    "SESSION_REVALIDATE": 30,
     # Folder holding appliance.iso and bootstrap.iso for create; None: vic_machine.iso.default_isos().
     "ISO_DIR": None,
     "EXTENSION_KEY": "com.vmware.vic",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify
+from pyVmomi import vim
 from werkzeug.exceptions import HTTPException
 
 from vic_machine.errors import (
@@ -49,6 +50,8 @@ def status_of(error: VicError) -> int:
         return error.status
     if isinstance(error, VSphereError) and error.fault in ("NoPermission",):
         return 403
+    if isinstance(error, VSphereError) and error.fault == "NotAuthenticated":
+        return 401
     for cls, status in _STATUS:
         if isinstance(error, cls):
             return status
@@ -65,6 +68,10 @@ def error_body(error: VicError) -> dict:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(VicError)
     def _core_error(error: VicError):
+        if isinstance(error, VSphereError) and error.fault == "NotAuthenticated":
+            from plugin_server.auth import drop_request_sessions
+
+            drop_request_sessions()  # vCenter says the session ended: no later request may use it
         return jsonify(error_body(error)), status_of(error)
 
     @app.errorhandler(HTTPException)
@@ -87,6 +94,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        if isinstance(error, vim.fault.NotAuthenticated):
+            from plugin_server.auth import drop_request_sessions
+
+            drop_request_sessions()
+            return jsonify({"message": "The vCenter session ended: log in again", "code": "unauthenticated",
+                            "errors": {}}), 401
         log.exception("unexpected error")
         return jsonify({"message": "Internal error: the server log has the details", "code": "internal",
                         "errors": {}}), 500
