@@ -23,8 +23,10 @@ from plugin_server.api import (
     version,
     wizard,
 )
+from plugin_server.api.common import release_claims
 from plugin_server.auth import release_request_sessions
 from plugin_server.config import DEFAULTS
+from plugin_server.cors import install_cors
 from plugin_server.errors import register_error_handlers
 from plugin_server.operations import Operations
 from plugin_server.schemas import ErrorSchema
@@ -54,15 +56,19 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BUNDLE_KEY"] = app.config["BUNDLE_KEY"] or os.urandom(32)
     sessions = SessionCache(app.config["SESSION_TTL"], revalidate=app.config["SESSION_REVALIDATE"])
     app.extensions["vic_sessions"] = sessions
-    app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"])
+    app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"],
+                                                  streams_per_user=app.config["MAX_STREAMS_PER_USER"],
+                                                  streams_total=app.config["MAX_STREAMS"])
     atexit.register(sessions.close)
     app.teardown_request(release_request_sessions)
+    app.teardown_request(release_claims)
     api = VicApi(app)
     app.extensions["vic_api"] = api
     blueprints = (version, reference, about, wizard, inventory, validate, vch, vch_actions, vch_configure,
                   operations, target, ui)
     for module in blueprints:
         api.register_blueprint(module.blp)
+    install_cors(app)
     # After Api(app), which installs its own handlers: ours give every error the same JSON shape.
     register_error_handlers(app)
     return app

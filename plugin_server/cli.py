@@ -33,18 +33,26 @@ def cli() -> None:
 @click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=_default_state_dir,
               help="Where a generated certificate is kept")
 @click.option("--workers", default=1, show_default=True, help="Worker processes")
-@click.option("--threads", default=8, show_default=True, help="Threads per worker")
+@click.option("--threads", default=32, show_default=True,
+              help="Threads per worker; an open progress stream holds one, and a quarter (at least 2) are kept "
+                   "for every other request")
+@click.option("--max-streams-per-user", default=8, show_default=True,
+              help="Progress streams one user may hold open at once (per worker)")
 @click.option("--vcenter", "vcenters", multiple=True, metavar="HOST[:PORT]=THUMBPRINT",
               help="A vCenter this server acts on, with its certificate's thumbprint (repeatable); no other "
                    "vCenter is ever connected to")
 @click.option("--clone-ticket-url", help="Where the vSphere Client session token is traded for a clone ticket "
                                          "(default: https://<vcenter>/api/ui/vcenter/session/clone-ticket)")
 @click.option("--iso-dir", type=click.Path(file_okay=False), help="Folder with appliance.iso and bootstrap.iso")
-def serve(bind, cert, key, state_dir, workers, threads, vcenters, clone_ticket_url, iso_dir) -> None:
+def serve(bind, cert, key, state_dir, workers, threads, max_streams_per_user, vcenters, clone_ticket_url,
+          iso_dir) -> None:
     """Serve the plug-in over HTTPS."""
     if bool(cert) != bool(key):
         raise click.UsageError("--cert and --key go together")
-    config = {"VCENTER_THUMBPRINTS": _parse_vcenters(vcenters)}
+    if threads < 2:
+        raise click.BadParameter("must be at least 2", param_hint="--threads")
+    config = {"VCENTER_THUMBPRINTS": _parse_vcenters(vcenters), "MAX_STREAMS": stream_budget(threads),
+              "MAX_STREAMS_PER_USER": max_streams_per_user}
     if clone_ticket_url:
         config["CLONE_TICKET_URL"] = clone_ticket_url
     if iso_dir:
@@ -55,6 +63,11 @@ def serve(bind, cert, key, state_dir, workers, threads, vcenters, clone_ticket_u
     click.echo(f"Serving https://{bind}/container/hello")
     click.echo(f"Certificate SHA-256 thumbprint: {certificate_thumbprint(Path(cert))}", err=False)
     PluginServer(create_app(config), bind, cert, key, workers=workers, threads=threads).run()
+
+
+def stream_budget(threads: int) -> int:
+    """How many of a worker's threads long-lived event streams may hold: never the last quarter (at least 2)."""
+    return max(1, threads - max(2, threads // 4))
 
 
 def _parse_vcenters(values: tuple[str, ...]) -> dict[str, str]:

@@ -15,6 +15,10 @@ DEFAULTS = {
     # Folder holding appliance.iso and bootstrap.iso for create; None: vic_machine.iso.default_isos().
     "ISO_DIR": None,
     "EXTENSION_KEY": "com.vmware.vic",
+    # Open operation event streams (each holds a worker thread while open): per user, and in all. `vic-plugin
+    # serve` sets MAX_STREAMS from --threads, keeping threads free for every other request.
+    "MAX_STREAMS_PER_USER": 8,
+    "MAX_STREAMS": 24,
     # Seconds create waits for the VCH's Docker API.
     "CREATE_TIMEOUT": 180,
 }

@@ -9,7 +9,7 @@ from gunicorn.app.base import BaseApplication
 class PluginServer(BaseApplication):
     """gunicorn run in-process, configured from code instead of a config file."""
 
-    def __init__(self, app: Flask, bind: str, certfile: str, keyfile: str, workers: int = 1, threads: int = 8):
+    def __init__(self, app: Flask, bind: str, certfile: str, keyfile: str, workers: int = 1, threads: int = 32):
         self._app = app
         self._options = {
             "bind": bind,

@@ -31,11 +31,12 @@ class VcenterTask:
         return self.task._moId
 
     @classmethod
-    def create(cls, session: Session, extension_key: str, kind: str, obj: vim.ManagedEntity) -> "VcenterTask | None":
+    def create(cls, session: Session, extension_key: str, kind: str, obj: vim.ManagedEntity,
+               activation_id: str = "") -> "VcenterTask | None":
         try:
             info = session.content.taskManager.CreateTask(
                 obj=obj, taskTypeId=f"{extension_key}.{TASK_TYPES[kind]}", initiatedBy=session.user,
-                cancelable=False)
+                cancelable=False, activationId=activation_id or None)
         except Exception as exc:  # noqa: BLE001 - the operation still runs, only without a vCenter task
             log.warning("cannot create a vCenter task for %s: %s", kind, exc)
             return None
@@ -62,7 +63,8 @@ class VcenterTask:
 
 
 def read_task(session: Session, task_id: str) -> dict | None:
-    """State of a task by id, as any replica sees it in vCenter: state, progress, message, result, error."""
+    """State of a task by id, as any replica sees it in vCenter: state, progress, message, result, error; and
+    whose it is: type (``descriptionId``), owner (the user who started it), entity, entity_name, activation_id."""
     from vic_machine.vsphere.collector import retrieve_objects
 
     task = vim.Task(task_id, session.stub)
@@ -89,4 +91,9 @@ def read_task(session: Session, task_id: str) -> dict | None:
         "message": getattr(info.description, "message", "") if info.description else "",
         "result": result,
         "error": error,
+        "type": info.descriptionId or "",
+        "owner": getattr(info.reason, "userName", "") or "",
+        "entity": info.entity,
+        "entity_name": info.entityName or "",
+        "activation_id": info.activationId or "",
     }

@@ -126,8 +126,10 @@ def test_validate_unknown_step_is_400(client, sim, auth):
     assert r.status_code == 400 and "general" in r.json["message"]
 
 
-def test_unknown_operation_is_404(client):
-    assert client.get("/container/operations/nothing").status_code == 404
+def test_unknown_operation_is_404(client, auth):
+    # Anonymous callers get 401 before anything is looked up (issue 13, finding 3).
+    assert client.get("/container/operations/nothing").status_code == 401
+    assert client.get("/container/operations/nothing", headers=auth).status_code == 404
 
 
 def test_api_reference_page_needs_no_cdn(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g
 
 from plugin_server.auth import pinned_target, user_session
 from vic_machine.errors import FieldError, InputError
@@ -34,6 +34,24 @@ def call_for(target: str, datacenter: str = "") -> Call:
 
 def operations():
     return current_app.extensions["vic_operations"]
+
+
+def claim(subject: str):
+    """Reserve ``subject`` (``<target>/<vch id>``) for an operation this request is about to start, before it reads
+    anything: a conflicting request is then 409 at once, not an error from racing the running operation. Pass the
+    claim to ``operations().start(..., claim=)``; one not taken is released when the request ends.
+
+    :raise Conflict: an operation on ``subject`` is running or being started.
+    """
+    claimed = operations().reserve(subject)
+    g.setdefault("vic_claims", []).append(claimed)
+    return claimed
+
+
+def release_claims(_exc=None) -> None:
+    """teardown_request: give back what this request claimed but did not start."""
+    for claimed in g.pop("vic_claims", []):
+        operations().unreserve(claimed)
 
 
 def installed_isos():

@@ -1,4 +1,10 @@
-"""``GET /container/operations/{id}`` and its server-sent event stream ``…/events``."""
+"""``GET /container/operations/{id}`` and its server-sent event stream ``…/events``.
+
+Both need credentials (401 without), and the operation's id names its vCenter, where the caller is authenticated.
+An operation is readable by its owner (the vCenter user who started it, whatever session or replica) and by a user
+holding, on its object, the privileges the operation itself needs (403 naming what is missing). An id whose nonce
+does not match the task's is not found (404). Streams are bounded per user and in total (429 beyond).
+"""
 
 from __future__ import annotations
 
@@ -8,26 +14,66 @@ import time
 from flask import Response, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from pyVmomi import vim
 
-from plugin_server.api.common import call_for, operations
+from plugin_server import privileges
+from plugin_server.api.common import Call, call_for, operations
+from plugin_server.auth import TOKEN_HEADER, has_credentials
 from plugin_server.errors import ApiError
-from plugin_server.operations import Operation, operation_target
-from plugin_server.tasks import read_task
+from plugin_server.operations import Operation, operation_target, same_nonce
+from plugin_server.tasks import TASK_TYPES, read_task
 
 blp = Blueprint("operations", __name__, url_prefix="/container/operations", description="Long operations")
 
 POLL_SECONDS = 0.5
+KEEP_ALIVE_SECONDS = 15
 
 
-def _remote_state(op_id: str) -> tuple[dict, object]:
-    task_id, target = operation_target(op_id)
-    if not target or task_id.startswith("local-"):
-        raise ApiError(404, f"Operation {op_id} not found", code="not_found")
+def _privileges(kind: str) -> tuple[str, ...]:
+    from plugin_server.api.vch_actions import UPGRADE_PRIVILEGES
+    from plugin_server.api.vch_configure import CONFIGURE_PRIVILEGES
+
+    return {"create": privileges.CREATE, "delete": privileges.DELETE, "upgrade": UPGRADE_PRIVILEGES,
+            "configure": CONFIGURE_PRIVILEGES}[kind]
+
+
+def _not_found(op_id: str) -> ApiError:
+    return ApiError(404, f"Operation {op_id} not found", code="not_found")
+
+
+class _Access:
+    """An operation the caller may read: the local one, or the task another replica runs."""
+
+    def __init__(self, call: Call, op: Operation | None, info: dict | None) -> None:
+        self.call, self.op, self.info = call, op, info
+
+
+def _authorize(op_id: str) -> _Access:
+    if not has_credentials():
+        raise ApiError(401, f"Authentication required: send the {TOKEN_HEADER} header, X-VMWARE-TICKET or "
+                            "HTTP Basic", code="unauthenticated")
+    task_id, target, nonce = operation_target(op_id)
+    if not task_id or not target or not nonce:
+        raise _not_found(op_id)
     call = call_for(target)
-    info = read_task(call.session, task_id)
-    if info is None:
-        raise ApiError(404, f"Operation {op_id} not found in vCenter {target}", code="not_found")
-    return _from_task(op_id, info), call.session
+    op = operations().get(op_id)
+    if op is not None:
+        owner, kind, entity, name, info = op.owner, op.kind, op.entity, op.subject.split("/")[-1], None
+    else:
+        info = read_task(call.session, task_id) if not task_id.startswith("local-") else None
+        prefix = operations().extension_key + "."
+        kinds = {f"{prefix}{v}": k for k, v in TASK_TYPES.items()}
+        if info is None or not same_nonce(info["activation_id"], nonce) or info["type"] not in kinds:
+            raise _not_found(op_id)
+        owner, kind, entity, name = info["owner"], kinds[info["type"]], info["entity"], info["entity_name"]
+    user = call.session.user
+    if not owner or owner.lower() != (user or "").lower():
+        if entity is None:
+            raise ApiError(403, f"{user} may not read an operation another user started", code="forbidden")
+        ref = type(entity)(entity._moId, call.session.stub) if isinstance(entity, vim.ManagedEntity) else entity
+        privileges.require(call.session, ref, _privileges(kind), f"follow another user's {kind} operation",
+                           name or entity._moId)
+    return _Access(call, op, info)
 
 
 def _from_task(op_id: str, info: dict) -> dict:
@@ -44,7 +90,7 @@ def _sse(kind: str, data: dict) -> str:
 def _local_stream(op: Operation):
     index = 0
     while True:
-        events = operations().events_since(op, index, timeout=15)
+        events = operations().events_since(op, index, timeout=KEEP_ALIVE_SECONDS)
         for event in events:
             yield _sse("progress", event)
         index += len(events)
@@ -56,8 +102,8 @@ def _local_stream(op: Operation):
 
 
 def _remote_stream(op_id: str, session):
-    task_id, _ = operation_target(op_id)
-    last = None
+    task_id, _, _ = operation_target(op_id)
+    last, quiet = None, 0.0
     while True:
         info = read_task(session, task_id)
         if info is None:
@@ -68,35 +114,43 @@ def _remote_stream(op_id: str, session):
         if seen != last:
             yield _sse("progress", {"kind": "step", "step": state["message"], "index": state["progress"],
                                     "total": 100, "message": state["message"]})
-            last = seen
+            last, quiet = seen, 0.0
         if state["state"] in ("success", "error"):
             yield _sse("end", state)
             return
+        if quiet >= KEEP_ALIVE_SECONDS:  # lets a server notice a client that went away
+            yield ": keep-alive\n\n"
+            quiet = 0.0
         time.sleep(POLL_SECONDS)
+        quiet += POLL_SECONDS
 
 
 @blp.route("/<op_id>")
 class OperationStatus(MethodView):
     @blp.response(200)
     def get(self, op_id):
-        """State of an operation: running, success (with its result) or error (with what was undone)."""
-        op = operations().get(op_id)
-        if op is not None:
-            return op.to_dict()
-        state, _ = _remote_state(op_id)
-        return state
+        """State of an operation: running, success (with its result) or error (with what was undone).
+        Its owner's, or readable with the privileges the operation needs on its object."""
+        access = _authorize(op_id)
+        if access.op is not None:
+            return access.op.to_dict()
+        return _from_task(op_id, access.info)
 
 
 @blp.route("/<op_id>/events")
 class OperationEvents(MethodView):
     @blp.response(200, content_type="text/event-stream")
     def get(self, op_id):
-        """Progress events as server-sent events (``progress`` per step, a final ``end`` with the state)."""
-        op = operations().get(op_id)
-        if op is not None:
-            stream = _local_stream(op)
-        else:
-            _, session = _remote_state(op_id)
-            stream = _remote_stream(op_id, session)
-        return Response(stream_with_context(stream), mimetype="text/event-stream",
-                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        """Progress events as server-sent events (``progress`` per step, a final ``end`` with the state).
+        Who may read them as above; a user may hold a bounded number of streams open (429 beyond)."""
+        access = _authorize(op_id)
+        free = operations().streams.open(f"{access.call.target_key}/{(access.call.session.user or '').lower()}")
+        try:
+            stream = _local_stream(access.op) if access.op is not None else _remote_stream(op_id, access.call.session)
+            response = Response(stream_with_context(stream), mimetype="text/event-stream",
+                                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        except BaseException:
+            free()
+            raise
+        response.call_on_close(free)
+        return response

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from pyVmomi import vim
 
 from plugin_server import bundle_store, privileges
-from plugin_server.api.common import Call, accepted, call_for, findings_error, installed_isos, operations
+from plugin_server.api.common import Call, accepted, call_for, claim, findings_error, installed_isos, operations
 from plugin_server.errors import ApiError
 from vic_machine import spec as vch_spec
 from vic_machine.errors import FieldError, InputError
@@ -97,6 +97,7 @@ def _delete(target: str, vch_id: str, datacenter: str = ""):
     if errors or unknown:
         raise InputError(errors + unknown)
     call = call_for(target, datacenter)
+    claimed = claim(f"{call.target_key}/{vch_id.split(':', 1)[-1]}")  # before any read: a racing delete is 409
     vch = _find(call, vch_id)
     privileges.require(call.session, vch.vm, privileges.DELETE, "delete a VCH", vch.name)
     # "containers": "all" is the API's --force, as in vic-machine-server: it powers running containers off and
@@ -113,7 +114,8 @@ def _delete(target: str, vch_id: str, datacenter: str = ""):
                             force_hint=hint)
         return result.to_dict()
 
-    op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work)
+    op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work,
+                            claim=claimed)
     return accepted(op)
 
 

@@ -14,7 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from plugin_server import privileges
-from plugin_server.api.common import Call, accepted, call_for, installed_isos, operations
+from plugin_server.api.common import Call, accepted, call_for, claim, installed_isos, operations
 from plugin_server.errors import ApiError
 from vic_machine.errors import FieldError, InputError
 from vic_machine.operations.debug import debug
@@ -57,7 +57,7 @@ def _body(allowed: dict[str, type]) -> dict:
     return body
 
 
-def _upgrade(call: Call, vch: VchSummary, isos) -> tuple[dict, int, dict]:
+def _upgrade(call: Call, vch: VchSummary, isos, claimed=None) -> tuple[dict, int, dict]:
     body = _body({k: bool for k in UPGRADE_FIELDS})
     privileges.require(call.session, vch.vm, UPGRADE_PRIVILEGES, "upgrade a VCH", vch.name)
     session = call.session
@@ -68,7 +68,8 @@ def _upgrade(call: Call, vch: VchSummary, isos) -> tuple[dict, int, dict]:
                        rollback=bool(body.get("rollback")), reset_progress=bool(body.get("reset_progress")),
                        force=bool(body.get("force"))).to_dict()
 
-    op = operations().start("upgrade", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work)
+    op = operations().start("upgrade", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work,
+                            claim=claimed)
     return accepted(op)
 
 
@@ -89,9 +90,11 @@ def _act(target: str, vch_id: str, datacenter: str = ""):
     # The ISOs are read first: without them there is nothing to upgrade to (and ls needs them for the status).
     isos = installed_isos() if action == "upgrade" else None
     call = call_for(target, datacenter)
+    # Claimed before anything is read, so an upgrade racing another operation on the VCH is 409 at once.
+    claimed = claim(f"{call.target_key}/{vch_id.split(':', 1)[-1]}") if action == "upgrade" else None
     vch = find_vch(call.session, vch_id=vch_id, datacenter=datacenter, iso=isos.appliance if isos else None)
     if action == "upgrade":
-        return _upgrade(call, vch, isos)
+        return _upgrade(call, vch, isos, claimed)
     return _debug(call, vch)
 
 
