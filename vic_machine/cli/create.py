@@ -8,7 +8,7 @@ import click
 
 from vic_machine.cli.create_options import create_options, option_names, spec_from_options
 from vic_machine.cli.findings import show_findings
-from vic_machine.cli.options import open_session, output_option, target_options
+from vic_machine.cli.options import extended_help_option, open_session, output_option, set_log_level, target_options
 from vic_machine.cli.output import console, emit_result
 from vic_machine.cli.progress import ProgressBar
 from vic_machine.cli.select_options import parse_timeout
@@ -49,13 +49,17 @@ def _report(result: CreateResult, cert_dir: str | None, output: str) -> None:
 @target_options
 @create_options
 @output_option
-@click.option("--appliance-iso", "-ai", default=None, help="Appliance ISO (default: appliance.iso in $VIC_ISO_DIR or .)")
-@click.option("--bootstrap-iso", "-bi", default=None, help="Bootstrap ISO (default: bootstrap.iso beside it)")
+@click.option("--appliance-iso", "-ai", default=None, hidden=True,
+              help="Appliance ISO (default: appliance.iso in $VIC_ISO_DIR or .)")
+@click.option("--bootstrap-iso", "-bi", default=None, hidden=True,
+              help="Bootstrap ISO (default: bootstrap.iso beside it)")
 @click.option("--tls-cert-path", default=None, help="Where to write the certificates (default ./<name>/)")
 @click.option("--timeout", default="3m", show_default=True, help="How long to wait for the VCH to come up")
 @click.option("--dry-run", is_flag=True, help="Only validate the configuration against vCenter; create nothing")
+@extended_help_option
 def create(target, force, output, appliance_iso, bootstrap_iso, tls_cert_path, timeout, dry_run, **values) -> None:
-    """Create a virtual container host."""
+    """Create a virtual container host (-x shows the advanced options too)."""
+    set_log_level(values.get("debug"))
     spec = spec_from_options({k: values.get(k) for k in option_names()})
     if dry_run:
         validate_input(spec, required=False)

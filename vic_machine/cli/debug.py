@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from vic_machine.cli.options import open_session, output_option, target_options
+from vic_machine.cli.options import debug_option, open_session, output_option, target_options, timeout_option
 from vic_machine.cli.output import console, emit_json
-from vic_machine.cli.select_options import select_options
+from vic_machine.cli.select_options import parse_timeout, select_options
 from vic_machine.errors import FieldError, InputError
 from vic_machine.operations.debug import check_input
 from vic_machine.operations.debug import debug as debug_vch
@@ -33,11 +33,15 @@ def _read_key(path: str | None) -> str | None:
               help="File with the public key to put in root's authorized_keys")
 @click.option("--rootpw", "--pw", "rootpw", default=None,
               help="Password to set for root (lasts until the endpoint VM restarts)")
-def debug(target, force, name, vch_id, compute_resource, output, enable_ssh, authorized_key, rootpw) -> None:
+@timeout_option("the operation")
+@debug_option()
+def debug(target, force, name, vch_id, compute_resource, output, enable_ssh, authorized_key, rootpw,
+          timeout) -> None:
     """Enable SSH in a VCH's endpoint VM and set its root password, for troubleshooting."""
+    seconds = parse_timeout(timeout)
     key = _read_key(authorized_key)
     check_input(enable_ssh, key, rootpw)
-    session = open_session(target, force)
+    session = open_session(target, force, timeout=seconds)
     try:
         vch = find_vch(session, vch_id=vch_id, name=name, compute_resource=compute_resource)
         result = debug_vch(session, vch, enable_ssh=enable_ssh, authorized_key=key, root_password=rootpw)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from vic_machine.cli.options import open_session, output_option, target_options
+from vic_machine.cli.options import debug_option, open_session, output_option, target_options, timeout_option
 from vic_machine.cli.output import click_echo, emit_json
-from vic_machine.cli.select_options import held_iso, select_options
+from vic_machine.cli.select_options import held_iso, parse_timeout, select_options
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.inspect import configured_options_lines, inspect_vch
 from vic_machine.operations.inspect_config import inspect_config
@@ -25,16 +25,19 @@ CONFIG_FORMATS = ("verbose", "raw")
 @click.option("--appliance-iso", "-ai", default=None, help="Appliance ISO to compare versions with")
 @click.option("--format", "config_format", default="verbose", show_default=True,
               help="inspect config: one option per line (verbose) or all on one line (raw)")
+@timeout_option("inspect")
+@debug_option()
 def inspect(what, target, force, name, vch_id, compute_resource, output, tls_cert_path, appliance_iso,
-            config_format) -> None:
+            config_format, timeout) -> None:
     """Show a VCH's endpoints and Docker settings; `inspect config` prints the create options it is configured
     with, rebuilt from its configuration as vic-machine 1.5.8 prints them."""
     if what == "config" and config_format not in CONFIG_FORMATS:
         click.echo(f"Warning: Invalid configuration output format '{config_format}'. Valid options are raw, "
                    "verbose. Using verbose configuration format", err=True)
         config_format = "verbose"
+    seconds = parse_timeout(timeout)
     iso = held_iso(appliance_iso)
-    session = open_session(target, force)
+    session = open_session(target, force, timeout=seconds)
     try:
         vch = find_vch(session, vch_id=vch_id, name=name, compute_resource=compute_resource, iso=iso)
         options = inspect_config(session, vch.vm, vch.config) if what == "config" else []

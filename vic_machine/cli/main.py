@@ -18,11 +18,13 @@ from vic_machine.cli.update import update
 from vic_machine.cli.upgrade import upgrade
 from vic_machine.cli.version import version
 from vic_machine.cli.findings import show_findings
+from vic_machine.cli.goflags import GoFlagsGroup
+from vic_machine.cli.options import restore_log_level
 from vic_machine.errors import Cancelled, InputError, OperationFailed, VicError
 from vic_machine.operations.create import ValidationFailed
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GoFlagsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Create and manage virtual container hosts (VCHs) on vSphere."""
 
@@ -49,12 +51,19 @@ def _flag_for(path: str) -> str:
     except KeyError:
         flags = ()
     if not flags:
-        return {"target": "--target", "thumbprint": "--thumbprint"}.get(path, path)
+        return {"target": "--target", "thumbprint": "--thumbprint", "timeout": "--timeout"}.get(path, path)
     return f"{flags[0]} ({path})"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; core errors become one line on stderr and exit code 1 (2 for bad input)."""
+    try:
+        return _run(argv)
+    finally:
+        restore_log_level()
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         code = cli.main(args=argv, prog_name="vic-machine", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import click
 
-from vic_machine.cli.options import open_session, output_option, target_options
+from vic_machine.cli.goflags import GoFlagsGroup
+from vic_machine.cli.options import debug_option, open_session, output_option, target_options, timeout_option
 from vic_machine.cli.output import emit_json, emit_table
+from vic_machine.cli.select_options import parse_timeout
 from vic_machine.inventory import take_snapshot
 from vic_machine.operations.firewall import update_firewall
 
 
-@click.group()
+@click.group(cls=GoFlagsGroup)
 def update() -> None:
     """Change settings of the target (firewall)."""
 
@@ -21,11 +23,14 @@ def update() -> None:
 @click.option("--compute-resource", "-r", help="Cluster, host or resource pool whose hosts to change")
 @click.option("--allow", "action", flag_value="allow", help="Enable ruleset vic-engine (outbound 2377/tcp)")
 @click.option("--deny", "action", flag_value="deny", help="Disable ruleset vic-engine")
-def firewall(target, force, output, compute_resource, action) -> None:
+@timeout_option("the firewall update")
+@debug_option()
+def firewall(target, force, output, compute_resource, action, timeout) -> None:
     """Allow or deny VCHs' outbound 2377/tcp in the firewall of each host of a compute resource."""
     if action is None:
         raise click.UsageError("choose --allow or --deny")
-    session = open_session(target, force)
+    seconds = parse_timeout(timeout)
+    session = open_session(target, force, timeout=seconds)
     try:
         results = update_firewall(session, take_snapshot(session), compute_resource or "", action == "allow")
     finally:

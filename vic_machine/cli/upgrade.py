@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from vic_machine.certs import CertBundle
-from vic_machine.cli.options import open_session, output_option, target_options
+from vic_machine.cli.options import debug_option, open_session, output_option, target_options
 from vic_machine.cli.output import console, emit_result
 from vic_machine.cli.progress import ProgressBar
 from vic_machine.cli.select_options import parse_timeout, select_options
@@ -37,6 +37,7 @@ def client_certs(cert_path: str | None, name: str) -> CertBundle | None:
 @click.option("--rollback", is_flag=True, help="Return the VCH to its version before the last upgrade")
 @click.option("--reset-progress", is_flag=True,
               help="Only clear the UpdateInProgress mark; never while another upgrade or configure runs")
+@debug_option(hidden=False)
 def upgrade(target, force, name, vch_id, compute_resource, output, appliance_iso, bootstrap_iso, tls_cert_path,
             timeout, rollback, reset_progress) -> None:
     """Upgrade a VCH to the version of the ISOs; --force even when it has that version already."""

@@ -11,6 +11,7 @@ from vic_machine import __version__
 from vic_machine.certs import CertBundle
 from vic_machine.iso import IsoInfo
 from vic_machine.operations.ls import ADMIN_PORT, VchSummary
+from vic_machine.spec.network_model import Bridge
 
 
 @dataclass
@@ -30,6 +31,8 @@ class InspectResult:
     docker_env: dict[str, str] = field(default_factory=dict)
     connect_command: str = ""
     components: dict[str, str] = field(default_factory=dict)
+    bridge_range: str = Bridge().ip_range
+    bridge_width: int = Bridge().network_width
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -39,11 +42,14 @@ class InspectResult:
         out = [f"VCH ID: {self.id}", "", f"Installer version: {self.installer_version}",
                f"VCH version: {self.vch_version}", f"VCH upgrade status: {self.upgrade_status}", "",
                f"Power state: {self.power_state}"]
+        env = {**self.docker_env, "COMPOSE_TLS_VERSION": "TLSv1_2"}  # 1.5.8 prints it in every mode, no-tls too
+        bridge = ["", f"VCH Default Bridge Network Range: {self.bridge_range}",
+                  f"VCH Default Bridge Network Width: {self.bridge_width}"]
         if not self.docker_host:
-            return out + ["", "The VCH has no client address yet (powered off, or still booting)."]
-        out += ["", "VCH Admin Portal:", self.admin_portal, "", "Published ports can be reached at:",
+            return out + bridge + ["", "The VCH has no client address yet (powered off, or still booting)."]
+        out += ["", "VCH Admin Portal:", self.admin_portal, *bridge, "", "Published ports can be reached at:",
                 self.published_ports, "", "Management traffic will use:", self.management, "",
-                "Docker environment variables:", " ".join(f"{k}={v}" for k, v in self.docker_env.items()), "",
+                "Docker environment variables:", " ".join(f"{k}={v}" for k, v in env.items()), "",
                 "Connect to docker:", self.connect_command]
         return out
 
@@ -76,6 +82,8 @@ def inspect_vch(summary: VchSummary, iso: IsoInfo | None = None, cert_path: str 
     management = config.management_ip or client
     docker_host = f"{client}:{config.docker_port}" if client else ""
     env = CertBundle(mode=mode).docker_env(cert_path, str(client) if client else None) if client else {}
+    bridge_range = config.network.bridge_ip_range
+    width = config.network.bridge_network_width.prefix_length if config.network.bridge_network_width else None
     return InspectResult(
         id=summary.id, name=summary.name, path=summary.path,
         installer_version=iso.tag if iso is not None else f"v{__version__}", vch_version=summary.version,
@@ -83,7 +91,9 @@ def inspect_vch(summary: VchSummary, iso: IsoInfo | None = None, cert_path: str 
         admin_portal=f"https://{client}:{ADMIN_PORT}" if client else "",
         published_ports=str(public or ""), management=str(management or ""), docker_host=docker_host,
         docker_env=env, connect_command=connect_command(docker_host, mode, cert_path) if client else "",
-        components=config.component_states)
+        components=config.component_states,
+        bridge_range=str(bridge_range) if bridge_range and not bridge_range.ip.is_unspecified else Bridge().ip_range,
+        bridge_width=width or Bridge().network_width)
 
 
 CONFIGURED_WITH = "The target VCH is configured with the following options:"
