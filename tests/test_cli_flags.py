@@ -16,6 +16,7 @@ from cryptography.x509.oid import NameOID
 from tests.upgrade_support import start_env
 from tests.vch_support import vch_spec
 from tests.vic158_vectors import VECTORS
+from vic_machine.errors import NotFound
 from vic_machine.certs import generate
 from vic_machine.cli import create as create_cli
 from vic_machine.cli.create import create as create_command
@@ -179,6 +180,17 @@ def test_timeout_is_taken_by_every_command(env, vch, capsys, tmp_path):
         assert code == 2 and "--timeout" in err and "a while" in err, name
         code, _, err = run(capsys, *argv, "--timeout", "1m30s")
         assert code == 0, f"{name}: {err}"
+
+
+def test_delete_takes_timeout_and_debug(env, capsys):
+    create(env.session, vch_spec("flags-del"), isos=env.old, timeout=20)
+    code, _, err = run(capsys, "delete", *env.target, "--name", "flags-del", "--timeout", "a while")
+    assert code == 2 and "--timeout" in err and "a while" in err
+    code, _, err = run(capsys, "delete", *env.target, *env.iso_args(env.old)[:2], "--name", "flags-del",
+                       "--timeout", "1m30s", "--debug", "1")
+    assert code == 0 and "DEBUG vic_machine.cli: Logged in to" in err, err
+    with pytest.raises(NotFound):
+        find_vch(env.session, name="flags-del")
 
 
 def test_timeout_bounds_the_wait_for_vcenter(env, vch, capsys):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from vic_machine.cli.options import open_session, output_option, target_options
+from vic_machine.cli.options import debug_option, open_session, output_option, target_options, timeout_option
 from vic_machine.cli.output import console, emit_json
 from vic_machine.cli.progress import ProgressBar
-from vic_machine.cli.select_options import held_iso, select_options
+from vic_machine.cli.select_options import held_iso, parse_timeout, select_options
 from vic_machine.operations.delete import delete_vch
 from vic_machine.operations.find import find_vch
 
@@ -25,7 +25,9 @@ FORCE_HINT = "--force (which also removes the VCH's datastore volume stores)"
                    "anything else; NFS volume stores are skipped")
 @click.option("--appliance-iso", "-ai", default=None,
               help="Appliance ISO whose version this installer speaks for (default: appliance.iso if present)")
-def delete(target, force, name, vch_id, compute_resource, output, delete_volumes, appliance_iso) -> None:
+@timeout_option("each answer of vCenter")
+@debug_option()
+def delete(target, force, name, vch_id, compute_resource, output, delete_volumes, appliance_iso, timeout) -> None:
     """Delete a VCH and its containers.
 
     Refuses a VCH of another version than the appliance ISO's, or with powered-on containers. --force deletes
@@ -35,8 +37,9 @@ def delete(target, force, name, vch_id, compute_resource, output, delete_volumes
     """
     # Read before logging in: an unreadable ISO named on the command line is the user's to fix first.
     iso = held_iso(appliance_iso)
+    seconds = parse_timeout(timeout)
     remove_volumes = force or delete_volumes
-    session = open_session(target, force)
+    session = open_session(target, force, timeout=seconds)
     try:
         vch = find_vch(session, vch_id=vch_id, name=name, compute_resource=compute_resource)
         with ProgressBar(quiet=output == "json") as bar:
