@@ -288,9 +288,6 @@ def test_configure_tls_ca_adds_a_client_ca(env, vch, capsys, tmp_path):
     assert after.startswith(before.strip()) and ca.strip() in after
 
 
-@pytest.mark.xfail(strict=True, reason="core: configure_change.apply installs a server certificate only when "
-                                       "'auth.server.certificate' is a changed path, but a change of {pem: …} is "
-                                       "'auth.server.certificate.pem'")
 def test_configure_installs_the_new_server_certificate(env, vch, capsys, tmp_path):
     folder = tmp_path / "certs"
     code, _, err = run(capsys, "configure", *env.target, "--id", vch.id, "--tls-cname", "again.example.com",

@@ -109,6 +109,11 @@ def test_quota_containers_routes_and_no_proxy_are_written_as_158_writes_them(env
     spec, _ = current_spec(session, _vch(session))
     assert (spec.storage.storage_quota, spec.container.container_count, spec.network.asymmetric_routes) == (50, 20,
                                                                                                          True)
+    # A later, unrelated change keeps them (NO_PROXY was dropped: it was not read back).
+    configure(session, _vch(session), {"debug": 1}, timeout=20)
+    _, _, config, _ = _state(session)
+    assert "NO_PROXY=localhost,.local" in config.executor.sessions["docker-personality"].cmd.env
+    assert config.container.container_count == 20
 
 
 def test_change_refused_by_validation_changes_nothing(env):

@@ -44,6 +44,10 @@ class Change:
     after: VchSpec
     paths: list[str] = field(default_factory=list)
 
+    def touches(self, *fields: str) -> bool:
+        """Whether a field, or a part of it (``auth.server.certificate.pem``, ``…authorities[0]``), changed."""
+        return any(p == f or p.startswith((f"{f}.", f"{f}[")) for p in self.paths for f in fields)
+
     @property
     def live_paths(self) -> list[str]:
         return [p for p in self.paths if p.startswith(LIVE)]
@@ -172,11 +176,11 @@ def apply(config: VchConfig, change: Change, container_refs: dict[str, builder.N
     new.container.container_count = spec.container.container_count or 0
     cert = new.certificate
     cert.registry_certificate_authorities = "".join(spec.registry.certificate_authorities).encode()
-    if "auth.client.certificate_authorities" in change.paths:
+    if change.touches("auth.client.certificate_authorities"):
         cert.certificate_authorities = "".join(spec.auth.client.certificate_authorities).encode()
     server = spec.auth.server
-    if server.certificate and server.private_key and ("auth.server.certificate" in change.paths
-                                                      or "auth.server.private_key" in change.paths):
+    if server.certificate and server.private_key and change.touches("auth.server.certificate",
+                                                                         "auth.server.private_key"):
         cert.host_certificate = RawCertificate(key=server.private_key.encode(), cert=server.certificate.encode())
     creds = spec.endpoint.operations_credentials
     if creds.user and any(p.startswith("endpoint.operations_credentials.") for p in change.paths):

@@ -98,7 +98,7 @@ def _inherits(own: Network, parent: Network) -> bool:
 def _proxies(config: VchConfig) -> dict[str, str]:
     persona = config.session("docker-personality")
     env = persona.cmd.env if persona is not None else []
-    return dict(e.split("=", 1) for e in env if e.startswith(("HTTP_PROXY=", "HTTPS_PROXY=")))
+    return dict(e.split("=", 1) for e in env if e.startswith(("HTTP_PROXY=", "HTTPS_PROXY=", "NO_PROXY=")))
 
 
 def spec_from_config(config: VchConfig, facts: Facts) -> VchSpec:
@@ -155,6 +155,7 @@ def spec_from_config(config: VchConfig, facts: Facts) -> VchSpec:
     proxies = _proxies(config)
     reg.image_fetch_proxy.http = proxies.get("HTTP_PROXY")
     reg.image_fetch_proxy.https = proxies.get("HTTPS_PROXY")
+    reg.image_fetch_proxy.no_proxy = [h for h in proxies.get("NO_PROXY", "").split(",") if h]
     return spec
 
 
