@@ -8,7 +8,7 @@ import os
 from flask import Flask
 from flask_smorest import Api
 
-from plugin_server import __version__
+from plugin_server import __version__, security
 from plugin_server.api import (
     about,
     inventory,
@@ -71,4 +71,5 @@ def create_app(config: dict | None = None) -> Flask:
     install_cors(app)
     # After Api(app), which installs its own handlers: ours give every error the same JSON shape.
     register_error_handlers(app)
+    security.install(app)
     return app

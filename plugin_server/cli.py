@@ -10,6 +10,7 @@ import click
 from plugin_server.app import create_app
 from plugin_server.bundle_store import derive_key
 from plugin_server.cli_registration import register, status, unregister
+from plugin_server.security import parse_size
 from plugin_server.serve import PluginServer
 from plugin_server.tls import certificate_thumbprint, ensure_certificate
 from vic_machine.errors import InputError
@@ -44,15 +45,23 @@ def cli() -> None:
 @click.option("--clone-ticket-url", help="Where the vSphere Client session token is traded for a clone ticket "
                                          "(default: https://<vcenter>/api/ui/vcenter/session/clone-ticket)")
 @click.option("--iso-dir", type=click.Path(file_okay=False), help="Folder with appliance.iso and bootstrap.iso")
+@click.option("--max-request-size", default="4M", show_default=True, metavar="SIZE",
+              help="Largest request body accepted (bytes, or with K or M); larger ones are answered 413")
+@click.option("--frame-ancestor", "frame_ancestors", multiple=True, metavar="ORIGIN",
+              help="An origin allowed to frame the views besides the --vcenter ones (repeatable)")
 def serve(bind, cert, key, state_dir, workers, threads, max_streams_per_user, vcenters, clone_ticket_url,
-          iso_dir) -> None:
+          iso_dir, max_request_size, frame_ancestors) -> None:
     """Serve the plug-in over HTTPS."""
     if bool(cert) != bool(key):
         raise click.UsageError("--cert and --key go together")
     if threads < 2:
         raise click.BadParameter("must be at least 2", param_hint="--threads")
     config = {"VCENTER_THUMBPRINTS": _parse_vcenters(vcenters), "MAX_STREAMS": stream_budget(threads),
-              "MAX_STREAMS_PER_USER": max_streams_per_user}
+              "MAX_STREAMS_PER_USER": max_streams_per_user, "FRAME_ANCESTORS": list(frame_ancestors)}
+    try:
+        config["MAX_CONTENT_LENGTH"] = parse_size(max_request_size)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-request-size") from None
     if clone_ticket_url:
         config["CLONE_TICKET_URL"] = clone_ticket_url
     if iso_dir:

@@ -19,6 +19,12 @@ DEFAULTS = {
     # serve` sets MAX_STREAMS from --threads, keeping threads free for every other request.
     "MAX_STREAMS_PER_USER": 8,
     "MAX_STREAMS": 24,
+    # The largest request body accepted, in bytes (413 beyond); `vic-plugin serve --max-request-size`.
+    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    # How deep a JSON body may nest (400 beyond): the VCH model needs a handful of levels.
+    "MAX_JSON_DEPTH": 32,
+    # Origins allowed to frame the views besides 'self' and the configured vCenters (`--frame-ancestor`).
+    "FRAME_ANCESTORS": [],
     # Seconds create waits for the VCH's Docker API.
     "CREATE_TIMEOUT": 180,
 }
