@@ -49,15 +49,19 @@ def cli() -> None:
               help="Largest request body accepted (bytes, or with K or M); larger ones are answered 413")
 @click.option("--frame-ancestor", "frame_ancestors", multiple=True, metavar="ORIGIN",
               help="An origin allowed to frame the views besides the --vcenter ones (repeatable)")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="An origin whose pages may call the API, as vic-ui 1.5 does from the vSphere Client "
+                   "(repeatable; default: any, since credentials travel only in headers)")
 def serve(bind, cert, key, state_dir, workers, threads, max_streams_per_user, vcenters, clone_ticket_url,
-          iso_dir, max_request_size, frame_ancestors) -> None:
+          iso_dir, max_request_size, frame_ancestors, cors_origins) -> None:
     """Serve the plug-in over HTTPS."""
     if bool(cert) != bool(key):
         raise click.UsageError("--cert and --key go together")
     if threads < 2:
         raise click.BadParameter("must be at least 2", param_hint="--threads")
     config = {"VCENTER_THUMBPRINTS": _parse_vcenters(vcenters), "MAX_STREAMS": stream_budget(threads),
-              "MAX_STREAMS_PER_USER": max_streams_per_user, "FRAME_ANCESTORS": list(frame_ancestors)}
+              "MAX_STREAMS_PER_USER": max_streams_per_user, "FRAME_ANCESTORS": list(frame_ancestors),
+              "CORS_ORIGINS": list(cors_origins) or ["*"]}
     try:
         config["MAX_CONTENT_LENGTH"] = parse_size(max_request_size)
     except ValueError as exc:

@@ -55,3 +55,25 @@ def test_configured_origins_narrow_it():
     assert "Access-Control-Allow-Origin" not in _preflight(client, origin="https://elsewhere.example").headers
     r = client.get("/container/hello", headers={"Origin": "https://elsewhere.example"})
     assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_serve_takes_cors_origins(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from plugin_server import cli
+
+    seen = {}
+
+    class Server:
+        def __init__(self, app, *args, **kwargs):
+            seen["origins"] = app.config["CORS_ORIGINS"]
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(cli, "PluginServer", Server)
+    base = ["serve", "--state-dir", str(tmp_path)]
+    result = CliRunner().invoke(cli.cli, [*base, "--cors-origin", ORIGIN, "--cors-origin", "https://vc2.example"])
+    assert result.exit_code == 0, result.output
+    assert seen["origins"] == [ORIGIN, "https://vc2.example"]
+    assert CliRunner().invoke(cli.cli, base).exit_code == 0 and seen["origins"] == ["*"]
