@@ -12,23 +12,25 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+from pyVmomi import vim
 
 from tests.upgrade_support import start_env
 from tests.vch_support import vch_spec
 from tests.vic158_vectors import VECTORS
-from vic_machine.errors import NotFound
 from vic_machine.certs import generate
 from vic_machine.cli import create as create_cli
 from vic_machine.cli.create import create as create_command
 from vic_machine.cli.goflags import go_style_args
 from vic_machine.cli.main import main
 from vic_machine.cli.output import tab_text
+from vic_machine.errors import NotFound
 from vic_machine.operations.create import create
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.upgrade import upgrade
 from vic_machine.operations.wait import read_config
 from vic_machine.spec.model import GIB
 from vic_machine.spec.schema import dump
+from vic_machine.vsphere.collector import retrieve
 
 HEADER_158 = ["ID", "PATH", "NAME", "VERSION", "UPGRADE STATUS"]
 
@@ -365,3 +367,35 @@ def test_inspect_prints_the_bridge_and_compose_lines(env, capsys):
     code, out, _ = run(capsys, "inspect", *env.target, "--name", "flags-vch")
     assert "VCH Default Bridge Network Range: 172.16.0.0/12" in out
     assert "VCH Default Bridge Network Width: 16" in out
+
+
+def _vm_groups(env) -> dict[str, set[str]]:
+    clusters = retrieve(env.session.content, env.session.content.rootFolder,
+                        {vim.ClusterComputeResource: ["configurationEx"]})
+    return {g.name: {vm._moId for vm in g.vm or []} for p in clusters.values() for g in p["configurationEx"].group or []
+            if isinstance(g, vim.cluster.VmGroup)}
+
+
+def test_configure_affinity_name_convention_and_no_tlsverify(env, capsys, tmp_path):
+    """1.5.8's configure changes these three; the core refused them ("cannot be changed on an existing VCH")."""
+    create(env.session, vch_spec("flags-aff"), isos=env.old, timeout=20)
+    vch = find_vch(env.session, name="flags-aff")
+    code, _, err = run(capsys, "configure", *env.target, "--id", vch.id, "--affinity-vm-group",
+                       "--container-name-convention", "web-{name}", "--timeout", "20s")
+    assert code == 0, err
+    assert _vm_groups(env)["flags-aff"] == {vch.id}
+    config = _config(env, vch)
+    assert (config.container.use_vm_group, config.container.vm_group_name) == (True, "flags-aff")
+    assert config.container.container_name_convention == "web-{name}"
+
+    code, _, err = run(capsys, "configure", *env.target, "--id", vch.id, "--affinity-vm-group=false",
+                       "--timeout", "20s")
+    assert code == 0, err
+    assert "flags-aff" not in _vm_groups(env) and _config(env, vch).container.use_vm_group is False
+
+    assert _config(env, vch).client_verification
+    code, _, err = run(capsys, "configure", *env.target, "--id", vch.id, "--no-tlsverify", "--tls-cert-path",
+                       str(tmp_path / "aff-certs"), "--timeout", "20s")
+    assert code == 0, err
+    assert not _config(env, vch).client_verification
+    assert main(["delete", *env.target, *env.iso_args(env.old)[:2], "--id", vch.id]) == 0

@@ -161,6 +161,8 @@ def configure(
     if change_.needs_restart:
         if "storage.volume_stores" in change_.paths:
             wanted.append(("Create volume stores", lambda j, ctx: _volume_folders(j, ctx, p.datacenter_id)))
+        if change_.touches("compute.affinity.use_vm_group"):
+            wanted.append(("Update the DRS VM group", steps.update_vm_group))
         wanted.append(("Rewrite the configuration", steps.rewrite))
         if any(path.startswith(steps.OPS_PATHS) for path in change_.paths):
             wanted.append(("Update operations-user permissions", steps.update_ops_permissions))

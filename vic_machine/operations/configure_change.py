@@ -29,7 +29,8 @@ RESTART = (
     "network.management.nameservers", "registry.", "network.container", "storage.volume_stores",
     "endpoint.operations_credentials.", "auth.server.certificate", "auth.server.private_key",
     "auth.client.certificate_authorities", "storage.storage_quota", "container.container_count",
-    "network.asymmetric_routes",
+    "network.asymmetric_routes", "container.name_convention", "compute.affinity.use_vm_group",
+    "auth.client.no_tls_verify",
 )
 # Stored create flags that describe how the VCH was made, not its settings: a configure keeps them as they are.
 _FIXED_OPTIONS = ("--target=", "--thumbprint=", "--appliance-iso=", "--bootstrap-iso=")
@@ -174,6 +175,9 @@ def apply(config: VchConfig, change: Change, container_refs: dict[str, builder.N
     new.executor.asymmetric_routing = spec.network.asymmetric_routes
     new.storage.storage_quota = (spec.storage.storage_quota or 0) * GIB
     new.container.container_count = spec.container.container_count or 0
+    new.container.container_name_convention = spec.container.name_convention or ""
+    new.container.use_vm_group = spec.compute.affinity.use_vm_group
+    new.container.vm_group_name = new.name if spec.compute.affinity.use_vm_group else ""
     cert = new.certificate
     cert.registry_certificate_authorities = "".join(spec.registry.certificate_authorities).encode()
     if change.touches("auth.client.certificate_authorities"):

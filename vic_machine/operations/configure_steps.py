@@ -25,6 +25,7 @@ from vic_machine.operations.configure_change import Change, create_options_after
 from vic_machine.operations.ls import VchSummary
 from vic_machine.operations.plan import RunContext
 from vic_machine.operations.vch_config_builder import volume_folder
+from vic_machine.operations.vm_group import add_vm_group, has_vm_group, remove_vm_group
 from vic_machine.operations.wait import VchNotReady, read_config
 from vic_machine.vsphere import vm_spec
 from vic_machine.vsphere.collector import retrieve_objects
@@ -215,6 +216,27 @@ def update_pool(job: ConfigureJob, ctx: RunContext) -> None:
     ctx.say(f"Updated resource pool {job.name}: " + ", ".join(job.change.live_paths))
     if not job.change.needs_restart:
         _record_options(job, ctx)
+
+
+def update_vm_group(job: ConfigureJob, ctx: RunContext) -> None:
+    """``--affinity-vm-group`` turned on (a group of the VCH's VM and its containers) or off (the group removed)."""
+    pool = retrieve_objects(job.session.content, [job.vm], ["resourcePool"])[job.vm]["resourcePool"]
+    props = retrieve_objects(job.session.content, [pool], ["owner", "vm"])[pool]
+    cluster = props.get("owner")
+    if not isinstance(cluster, vim.ClusterComputeResource):
+        raise VicError(f"VCH {job.name} is not in a cluster: a DRS VM group needs one",
+                       remedy="leave --affinity-vm-group off for a VCH on a standalone host")
+    name = job.name
+    if job.change.after.compute.affinity.use_vm_group:
+        if not has_vm_group(job.session, cluster, name):
+            add_vm_group(cluster, name, list(props.get("vm") or []))
+            ctx.on_undo(f"DRS VM group {name}", lambda: remove_vm_group(cluster, name))
+            ctx.say(f"Created DRS VM group {name}")
+    elif has_vm_group(job.session, cluster, name):
+        members = list(props.get("vm") or [])
+        remove_vm_group(cluster, name)
+        ctx.on_undo(f"DRS VM group {name}", lambda: add_vm_group(cluster, name, members))
+        ctx.say(f"Removed DRS VM group {name}")
 
 
 def _record_options(job: ConfigureJob, ctx: RunContext) -> None:

@@ -24,6 +24,7 @@ from vic_machine.operations import vch_config_builder as builder
 from vic_machine.operations.placement import Resolved
 from vic_machine.operations.plan import RunContext
 from vic_machine.operations.upload import upload_bytes, upload_file
+from vic_machine.operations.vm_group import add_vm_group, remove_vm_group
 from vic_machine.operations.wait import wait_for_vch
 from vic_machine.spec.model import VchSpec
 from vic_machine.vsphere import vm_spec
@@ -240,17 +241,8 @@ def grant_permissions(job: CreateJob, ctx: RunContext) -> None:
 
 def create_vm_group(job: CreateJob, ctx: RunContext) -> None:
     cluster = job.resolved.cluster
-    group = vim.cluster.VmGroup(name=job.name, vm=[job.vm])
-    add = vim.cluster.ConfigSpecEx(groupSpec=[vim.cluster.GroupSpec(operation="add", info=group)])
-    run_task(lambda: cluster.ReconfigureComputeResource_Task(spec=add, modify=True), "create the DRS VM group",
-             job.name)
-
-    def remove() -> None:
-        spec = vim.cluster.ConfigSpecEx(groupSpec=[vim.cluster.GroupSpec(operation="remove", removeKey=job.name)])
-        run_task(lambda: cluster.ReconfigureComputeResource_Task(spec=spec, modify=True),
-                 "remove the DRS VM group", job.name)
-
-    ctx.on_undo(f"DRS VM group {job.name}", remove)
+    add_vm_group(cluster, job.name, [job.vm])
+    ctx.on_undo(f"DRS VM group {job.name}", lambda: remove_vm_group(cluster, job.name))
     job.say(ctx, f"Created DRS VM group {job.name}")
 
 

@@ -26,6 +26,7 @@ from vic_machine.iso import IsoInfo
 from vic_machine.operations import opsuser
 from vic_machine.operations.ls import NEWER, VchSummary, upgrade_status
 from vic_machine.operations.plan import Plan, RunContext, Sink, Step
+from vic_machine.operations.vm_group import has_vm_group, remove_vm_group
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
 from vic_machine.vsphere.session import Session
 from vic_machine.vsphere.tasks import run_task
@@ -184,10 +185,13 @@ def _read(session: Session, vch: VchSummary) -> _Targets:
     owner = pool_props.get("owner")
     config = vch.config
     group = config.container.vm_group_name if config.container.use_vm_group else ""
+    cluster = owner if isinstance(owner, vim.ClusterComputeResource) else None
+    if group and cluster is not None and not has_vm_group(session, cluster, group):
+        group = ""  # removed by hand, or by an earlier delete that failed later: nothing left to remove
     volumes = _volume_stores(config.volume_stores)
     return _Targets(containers=containers, datastore=datastore, vm_dir=vm_dir,
                     folder=folder if own_folder else None, pool=pool if own_pool else None,
-                    cluster=owner if isinstance(owner, vim.ClusterComputeResource) else None, group=group,
+                    cluster=cluster, group=group,
                     volumes=volumes)
 
 
@@ -339,9 +343,7 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
             keep(store, ctx)
 
     def group(ctx: RunContext) -> None:
-        spec = vim.cluster.ConfigSpecEx(groupSpec=[vim.cluster.GroupSpec(operation="remove", removeKey=t.group)])
-        run_task(lambda: t.cluster.ReconfigureComputeResource_Task(spec=spec, modify=True),
-                 "remove the DRS VM group", t.group)
+        remove_vm_group(t.cluster, t.group)
         done(f"DRS VM group {t.group}", ctx)
 
     def folder(ctx: RunContext) -> None:
