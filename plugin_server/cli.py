@@ -12,7 +12,7 @@ from plugin_server.bundle_store import derive_key
 from plugin_server.cli_registration import register, status, unregister
 from plugin_server.security import parse_size
 from plugin_server.serve import PluginServer
-from plugin_server.tls import certificate_thumbprint, ensure_certificate
+from plugin_server.tls import certificate_names, certificate_thumbprint, ensure_certificate, machine_names
 from vic_machine.errors import InputError
 from vic_machine.target import normalize_thumbprint
 
@@ -33,6 +33,10 @@ def cli() -> None:
 @click.option("--key", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM)")
 @click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=_default_state_dir,
               help="Where a generated certificate is kept")
+@click.option("--hostname", "hostnames", multiple=True, metavar="NAME",
+              help="A name (or address) this server is reached as, put in the generated certificate's SAN "
+                   "(repeatable; default: the machine's names and the --bind address); a kept certificate "
+                   "without it is replaced")
 @click.option("--workers", default=1, show_default=True, help="Worker processes")
 @click.option("--threads", default=32, show_default=True,
               help="Threads per worker; an open progress stream holds one, and a quarter (at least 2) are kept "
@@ -52,8 +56,8 @@ def cli() -> None:
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin whose pages may call the API, as vic-ui 1.5 does from the vSphere Client "
                    "(repeatable; default: any, since credentials travel only in headers)")
-def serve(bind, cert, key, state_dir, workers, threads, max_streams_per_user, vcenters, clone_ticket_url,
-          iso_dir, max_request_size, frame_ancestors, cors_origins) -> None:
+def serve(bind, cert, key, state_dir, hostnames, workers, threads, max_streams_per_user, vcenters,
+          clone_ticket_url, iso_dir, max_request_size, frame_ancestors, cors_origins) -> None:
     """Serve the plug-in over HTTPS."""
     if bool(cert) != bool(key):
         raise click.UsageError("--cert and --key go together")
@@ -71,10 +75,22 @@ def serve(bind, cert, key, state_dir, workers, threads, max_streams_per_user, vc
     if iso_dir:
         config["ISO_DIR"] = iso_dir
     if not cert:
-        cert, key = (str(p) for p in ensure_certificate(state_dir))
+        names = list(hostnames) or machine_names(bind.rpartition(":")[0])
+        kept = state_dir / "server-cert.pem"
+        before = certificate_thumbprint(kept) if kept.exists() else None
+        try:
+            cert, key = (str(p) for p in ensure_certificate(state_dir, names, renew_for_names=bool(hostnames)))
+        except InputError as exc:
+            raise click.BadParameter(exc.errors[0].message, param_hint="--hostname") from None
+        if before and before != certificate_thumbprint(Path(cert)):
+            click.echo(f"Generated a new certificate for {', '.join(names)}: its thumbprint changed, "
+                       "update the registration (vic-plugin register)", err=True)
+    elif hostnames:
+        raise click.UsageError("--hostname names a generated certificate's names: not with --cert")
     config["BUNDLE_KEY"] = derive_key(Path(key).read_bytes())
     click.echo(f"Serving https://{bind}/container/hello")
     click.echo(f"Certificate SHA-256 thumbprint: {certificate_thumbprint(Path(cert))}", err=False)
+    click.echo(f"Certificate names: {', '.join(certificate_names(Path(cert))) or '(none)'}")
     PluginServer(create_app(config), bind, cert, key, workers=workers, threads=threads).run()
 
 

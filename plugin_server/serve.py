@@ -1,9 +1,15 @@
-"""Production serving: gunicorn with threads, HTTPS always."""
+"""Production serving: gunicorn with threads, HTTPS always (TLS 1.2 with AEAD suites only, and TLS 1.3)."""
 
 from __future__ import annotations
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+from plugin_server.tls import TLS12_CIPHERS, harden
+
+
+def _hardened_context(config, default_ssl_context_factory):
+    return harden(default_ssl_context_factory())
 
 
 class PluginServer(BaseApplication):
@@ -18,6 +24,9 @@ class PluginServer(BaseApplication):
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
+            # TLS 1.2 with AEAD suites only, and TLS 1.3 (plugin_server.tls.harden).
+            "ciphers": TLS12_CIPHERS,
+            "ssl_context": _hardened_context,
             # Server-sent event streams stay open as long as an operation runs.
             "timeout": 0,
             "accesslog": "-",
