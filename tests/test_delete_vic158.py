@@ -13,6 +13,7 @@ import pytest
 from pyVmomi import vim
 
 from tests.api_support import basic, make_app, sse_events, target_path
+from tests import vic158_vectors as vectors
 from tests.vch_support import datastore_files
 from vic_machine.cli.main import main
 from vic_machine.errors import NotFound
@@ -246,3 +247,11 @@ def test_delete_volumes_on_a_158_vch_removes_its_folder(world, capsys, no_iso):
     lines = lines_of(err + out)
     assert sum("Removed volume store default ([LocalDS_0] VIC)" in line for line in lines) == 1, lines
     assert "[LocalDS_0] [LocalDS_0]" not in err + out
+
+
+def test_a_vm_group_already_gone_does_not_stop_the_delete(world):
+    """``UseVMGroup`` says there is a DRS VM group, but it was removed by hand: delete removes the rest."""
+    vectors.plant(world.session, "ext")  # 1.5.8's ext VCH, its DRS VM group not made
+    result = delete_vch(world.session, find_vch(world.session, name="ext"))
+    assert gone(world.session, "ext") and "resource pool ext" in result.removed
+    assert not any("DRS VM group" in r for r in result.removed)
