@@ -108,7 +108,7 @@ def plant(session, name: str, *, volume_path: str, make_folder: bool) -> vim.Vir
 
 @pytest.fixture(scope="module")
 def world(vch_world):
-    return vch_world(appliance=False)
+    return vch_world(appliance=False, pg=3)  # the model the 1.5.8 vectors were written on
 
 
 @pytest.fixture
