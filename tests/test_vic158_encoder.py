@@ -92,3 +92,19 @@ def test_create_writes_what_vic_158_writes(world, name, tmp_path, monkeypatch, c
     assert differing == {}
     assert _options(ours[CREATE_OPTIONS]) == _options(theirs[CREATE_OPTIONS])
     assert {k for k in set(theirs) - set(ours) if k.startswith(AFTER_POWER_ON)} == set()
+
+
+def test_with_a_whitelist_insecure_registries_are_let_through_it(world, tmp_path, monkeypatch, capsys):
+    """1.5.8 merges the insecure registries into a given whitelist (none of the vectors has a whitelist)."""
+    sim, session, isos = world
+    monkeypatch.chdir(tmp_path)
+    code = main(["create", "--target", f"https://{sim.host}:{sim.port}/DC0", "--user", sim.username,
+                 "--password", sim.password, "--thumbprint", sim.thumbprint_sha256,
+                 "--appliance-iso", str(isos.appliance.path), "--bootstrap-iso", str(isos.bootstrap.path),
+                 "--compute-resource", "DC0_C0", "--name", "wl", "--image-store", "LocalDS_0",
+                 "--bridge-network", "DC0_DVPG0", "--no-tls", "--whitelist-registry", "w.local",
+                 "--insecure-registry", "r1.local"])
+    assert code == 0, capsys.readouterr()
+    ours = created_extraconfig(session, "wl")
+    assert ours["guestinfo.vice./registry/whitelist_registries~"] == "w.local|r1.local"
+    assert ours["guestinfo.vice./registry/insecure_registries~"] == "r1.local"
