@@ -16,23 +16,13 @@ from dataclasses import replace
 import pytest
 
 from tests.test_validate_support import base_spec, clean_vc, codes
+from tests.vic158_vectors import OPTION_SETS
 from vic_machine.cli.main import main
 from vic_machine.spec.network_model import ContainerNetwork, Gateway, ManagedObject, Network
 from vic_machine.validate import ERROR, WARNING, validate
 
 OPS_USER, OPS_PASSWORD = "opsuser@vsphere.local", "Secr3t!"
-# The vectors' option sets (README), besides what all their creates had.
-SETS = {
-    "ops": "--name ops --image-store LocalDS_0 --bridge-network DC0_DVPG0 --tls-cname ops.example.com "
-           "--ops-user opsuser@vsphere.local --ops-password 'Secr3t!'",
-    "stat": "--name stat --image-store LocalDS_0 --bridge-network DC0_DVPG0 --tls-cname stat.example.com "
-            "--public-network-ip 10.1.1.5/24 --public-network-gateway 10.1.1.1 --client-network DC0_DVPG1 "
-            "--client-network-ip 10.2.2.5/24 --client-network-gateway 10.20.0.0/16:10.2.2.1 "
-            "--management-network DC0_DVPG2 --management-network-ip 10.3.3.5/24 "
-            "--management-network-gateway 10.30.0.0/16:10.3.3.1 --dns-server 10.1.1.2 --dns-server 10.1.1.3 "
-            "--container-network DC0_DVPG1:cnet --container-network-ip-range DC0_DVPG1:10.2.2.100-10.2.2.120 "
-            "--container-network-gateway DC0_DVPG1:10.2.2.1/24 --container-network-dns DC0_DVPG1:10.2.2.2",
-}
+SETS = {name: OPTION_SETS[name] for name in ("ops", "stat")}
 EXPECTED = {"ops": {"operations.missing_privileges"}, "stat": {"network.subnet_overlap"}}
 
 

@@ -65,20 +65,24 @@ def created_extraconfig(session, name: str) -> dict[str, str]:
     return {o.key: str(o.value) for o in extra if str(o.value) != ""}
 
 
+def create(world, *options: str) -> int:
+    """Our ``vic-machine create`` against the world's simulator with the options all the vectors' creates had."""
+    sim, _, isos = world
+    return main(["create", "--target", f"https://{sim.host}:{sim.port}/DC0", "--user", sim.username,
+                 "--password", sim.password, "--thumbprint", sim.thumbprint_sha256,
+                 "--appliance-iso", str(isos.appliance.path), "--bootstrap-iso", str(isos.bootstrap.path),
+                 "--compute-resource", "DC0_C0", "--public-network", "VM Network", "--timeout", "1m", *options])
+
+
 def _options(value: str) -> list[str]:
     return [o for o in value.split("|") if not o.startswith(PER_RUN_OPTIONS)]
 
 
 @pytest.mark.parametrize("name", list(OPTION_SETS))
 def test_create_writes_what_vic_158_writes(world, name, tmp_path, monkeypatch, capsys):
-    sim, session, isos = world
+    session = world[1]
     monkeypatch.chdir(tmp_path)
-    code = main(["create", "--target", f"https://{sim.host}:{sim.port}/DC0", "--user", sim.username,
-                 "--password", sim.password, "--thumbprint", sim.thumbprint_sha256,
-                 "--appliance-iso", str(isos.appliance.path), "--bootstrap-iso", str(isos.bootstrap.path),
-                 "--compute-resource", "DC0_C0", "--public-network", "VM Network", "--timeout", "1m",
-                 *shlex.split(OPTION_SETS[name])])
-    assert code == 0, capsys.readouterr()
+    assert create(world, *shlex.split(OPTION_SETS[name])) == 0, capsys.readouterr()
     ours = created_extraconfig(session, name)
     theirs = reference_extraconfig(name)
 
@@ -96,15 +100,10 @@ def test_create_writes_what_vic_158_writes(world, name, tmp_path, monkeypatch, c
 
 def test_with_a_whitelist_insecure_registries_are_let_through_it(world, tmp_path, monkeypatch, capsys):
     """1.5.8 merges the insecure registries into a given whitelist (none of the vectors has a whitelist)."""
-    sim, session, isos = world
+    session = world[1]
     monkeypatch.chdir(tmp_path)
-    code = main(["create", "--target", f"https://{sim.host}:{sim.port}/DC0", "--user", sim.username,
-                 "--password", sim.password, "--thumbprint", sim.thumbprint_sha256,
-                 "--appliance-iso", str(isos.appliance.path), "--bootstrap-iso", str(isos.bootstrap.path),
-                 "--compute-resource", "DC0_C0", "--name", "wl", "--image-store", "LocalDS_0",
-                 "--bridge-network", "DC0_DVPG0", "--no-tls", "--whitelist-registry", "w.local",
-                 "--insecure-registry", "r1.local"])
-    assert code == 0, capsys.readouterr()
+    assert create(world, "--name", "wl", "--image-store", "LocalDS_0", "--bridge-network", "DC0_DVPG0", "--no-tls",
+                  "--whitelist-registry", "w.local", "--insecure-registry", "r1.local") == 0, capsys.readouterr()
     ours = created_extraconfig(session, "wl")
     assert ours["guestinfo.vice./registry/whitelist_registries~"] == "w.local|r1.local"
     assert ours["guestinfo.vice./registry/insecure_registries~"] == "r1.local"
