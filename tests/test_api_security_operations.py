@@ -19,6 +19,7 @@ from tests.vch_support import vch_spec as make_spec
 from vic_machine import spec as vch_spec
 
 READ_ONLY, ADMIN = -2, -1
+ASYNC = {"Prefer": "respond-async"}  # 202 at once with the operation, as our views ask
 
 
 def _isos():
@@ -56,7 +57,7 @@ def created(env, app):
     client = app.test_client()
     auth = basic(sim.username, sim.password)
     spec = make_spec("sec-ops-vch", "no-tls")
-    r = client.post(f"{target_path(sim)}/vch", json=vch_spec.dump(spec), headers=auth)
+    r = client.post(f"{target_path(sim)}/vch", json=vch_spec.dump(spec), headers={**auth, **ASYNC})
     assert r.status_code == 202, r.json
     kind, final = sse_events(client, r.json["id"], auth)[-1]
     assert final["state"] == "success", final
@@ -146,7 +147,8 @@ def test_five_concurrent_deletes_are_one_202_and_four_409(env, app, created):
     def delete(i: int) -> None:
         client = app.test_client()
         barrier.wait()
-        answers[i] = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"volume_stores": "all"}, headers=auth)
+        answers[i] = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"volume_stores": "all"},
+                                   headers={**auth, **ASYNC})
 
     threads = [threading.Thread(target=delete, args=(i,)) for i in range(5)]
     for thread in threads:
@@ -166,11 +168,13 @@ def test_deletes_while_one_runs_are_409_not_a_race_with_it(env, app):
     sim, session = env
     client = app.test_client()
     auth = basic(sim.username, sim.password)
-    r = client.post(f"{target_path(sim)}/vch", json=vch_spec.dump(make_spec("sec-ops-vch2", "no-tls")), headers=auth)
+    r = client.post(f"{target_path(sim)}/vch", json=vch_spec.dump(make_spec("sec-ops-vch2", "no-tls")),
+                    headers={**auth, **ASYNC})
     vch_id = sse_events(client, r.json["id"], auth)[-1][1]["result"]["id"]
     sim.faults.delay("DeleteDatastoreFile_Task", 3000)
     try:
-        first = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"volume_stores": "all"}, headers=auth)
+        first = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"volume_stores": "all"},
+                              headers={**auth, **ASYNC})
         assert first.status_code == 202, first.json
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:  # until the endpoint VM is gone, the operation still running
@@ -180,7 +184,8 @@ def test_deletes_while_one_runs_are_409_not_a_race_with_it(env, app):
         answers: list = [None] * 4
 
         def delete(i: int) -> None:
-            answers[i] = app.test_client().delete(f"{target_path(sim)}/vch/{vch_id}", json={}, headers=auth)
+            answers[i] = app.test_client().delete(f"{target_path(sim)}/vch/{vch_id}", json={},
+                                                  headers={**auth, **ASYNC})
 
         threads = [threading.Thread(target=delete, args=(i,)) for i in range(4)]
         for thread in threads:
