@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from pyVmomi import vim
@@ -22,11 +21,9 @@ from vic_machine.extraconfig.volume_store import (DatastorePath, parse_datastore
                                                   volume_store_removal_path)
 from vic_machine.operations.delete import delete_vch
 from vic_machine.operations.find import find_vch
+from vic_machine.operations.vm_group import add_vm_group
 from vic_machine.vsphere.collector import retrieve
-from vic_machine.vsphere.tasks import run_task
-from vic_machine.vsphere.vm_spec import option_values
 
-VECTORS = Path("/work/shared/reference/vic-1.5.8-vectors")
 VOLUME_PATH_KEY = "guestinfo.vice./storage/VolumeLocations|default/Path"
 NFS_URL = "nfs://nfs.local/export?uid=1000&gid=1000"
 
@@ -58,46 +55,16 @@ def test_the_shared_vic_folder_loses_only_its_volumes():
 
 # --- on the simulator ---
 
-def vector_pairs(name: str) -> list[tuple[str, str]]:
-    pairs = []
-    for line in (VECTORS / f"{name}.extraconfig.txt").read_text().splitlines():
-        if line and not line.startswith("#"):
-            key, value = line.split(" = ", 1)
-            pairs.append((key, value))
-    return pairs
-
-
 def plant(session, name: str, *, volume_path: str, make_folder: bool) -> vim.VirtualMachine:
     """What 1.5.8's ``create`` of the ``ext`` vector made, renamed ``name``: pool, VM folder, DRS VM group and an
     endpoint VM carrying the vector's configuration, its default volume store at ``volume_path`` (created, with
     a file in it, when ``make_folder``), its NFS one as it is."""
-    objs = retrieve(session.content, session.content.rootFolder,
-                    {vim.Datacenter: ["vmFolder"], vim.ClusterComputeResource: ["resourcePool"]})
-    datacenter, dc_props = next((o, p) for o, p in objs.items() if isinstance(o, vim.Datacenter))
-    cluster, root = next((o, p["resourcePool"]) for o, p in objs.items() if isinstance(o, vim.ClusterComputeResource))
-    alloc = vim.ResourceAllocationInfo(limit=-1, reservation=0, expandableReservation=True,
-                                       shares=vim.SharesInfo(level="normal", shares=0))
-    pool = root.CreateResourcePool(name=name, spec=vim.ResourceConfigSpec(cpuAllocation=alloc,
-                                                                         memoryAllocation=alloc))
-    folder = dc_props["vmFolder"].CreateFolder(name=name)
-    values = {}
-    for key, value in vector_pairs("ext"):
-        if key == "govcsim":
-            continue
-        value = name if value == "ext" else value.replace("] ext/", f"] {name}/")
-        values[key] = value
-    values[VOLUME_PATH_KEY] = volume_path
-    values["guestinfo.vice./container/ComputeResources|0/Value"] = pool._moId
-    spec = vim.vm.ConfigSpec(name=name, guestId="otherGuest64",
-                             alternateGuestName="Photon - VCH v1.5.8-0-2c978fe, 0, 2c978fe",
-                             numCPUs=1, memoryMB=2048, files=vim.vm.FileInfo(vmPathName="[LocalDS_0]"),
-                             extraConfig=option_values(values))
-    vm = run_task(lambda: folder.CreateVM_Task(config=spec, pool=pool), "plant the 1.5.8 VCH")
-    run_task(lambda: vm.ReconfigVM_Task(spec=vim.vm.ConfigSpec(extraConfig=option_values(
-        {"guestinfo.vice./init/common/id": f"VirtualMachine:{vm._moId}"}))), "fix up its id")
-    group = vim.cluster.GroupSpec(operation="add", info=vim.cluster.VmGroup(name=name, vm=[vm]))
-    run_task(lambda: cluster.ReconfigureComputeResource_Task(spec=vim.cluster.ConfigSpecEx(groupSpec=[group]),
-                                                             modify=True), "add the DRS VM group")
+    vm = vectors.plant(session, "ext", as_name=name, overrides={VOLUME_PATH_KEY: volume_path})
+    found = retrieve(session.content, session.content.rootFolder, {vim.Datacenter: ["name"],
+                                                                   vim.ClusterComputeResource: ["name"]})
+    datacenter = next(o for o in found if isinstance(o, vim.Datacenter))
+    cluster = next(o for o in found if isinstance(o, vim.ClusterComputeResource))
+    add_vm_group(cluster, name, [vm])
     if make_folder:
         where = parse_datastore_path(volume_path, "LocalDS_0")
         session.content.fileManager.MakeDirectory(name=str(where), datacenter=datacenter,
@@ -138,7 +105,7 @@ def lines_of(text: str) -> list[str]:
 def reference_messages(name: str) -> list[str]:
     """The msg of every line of a 1.5.8 delete output."""
     out = []
-    for line in (VECTORS / name).read_text().splitlines():
+    for line in (vectors.VECTORS / name).read_text().splitlines():
         found = re.search(r'msg=("(?:[^"\\]|\\.)*"|\S+)', line)
         if found:
             msg = found.group(1)

@@ -7,6 +7,7 @@ from pyVmomi import vim
 
 from tests.support import session_for
 from tests.test_extraconfig_sample import sample_pairs
+from tests.vch_support import vch_layout
 from vic_machine.extraconfig import decode, encode
 from vic_machine.extraconfig.executor import Build
 from vic_machine.iso import IsoInfo
@@ -63,13 +64,7 @@ def test_only_vics_rule_counts(env):
 
 def vm_in_own_pool(session, name: str) -> vim.VirtualMachine:
     """A VM laid out as vic-machine lays out an endpoint VM: in a resource pool of its own name."""
-    objs = retrieve(session.content, session.content.rootFolder,
-                    {vim.Datacenter: ["vmFolder"], vim.ClusterComputeResource: ["resourcePool"]})
-    folder = next(p["vmFolder"] for o, p in objs.items() if isinstance(o, vim.Datacenter))
-    root = next(p["resourcePool"] for o, p in objs.items() if isinstance(o, vim.ClusterComputeResource))
-    alloc = vim.ResourceAllocationInfo(limit=-1, reservation=0, expandableReservation=True,
-                                       shares=vim.SharesInfo(level="normal", shares=0))
-    pool = root.CreateResourcePool(name=name, spec=vim.ResourceConfigSpec(cpuAllocation=alloc, memoryAllocation=alloc))
+    _, _, folder, pool = vch_layout(session, name)
     spec = vim.vm.ConfigSpec(name=name, guestId="otherGuest64", files=vim.vm.FileInfo(vmPathName="[LocalDS_0]"))
     return run_task(lambda: folder.CreateVM_Task(config=spec, pool=pool), "create the VM")
 

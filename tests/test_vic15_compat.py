@@ -9,7 +9,7 @@ from pyVmomi import vim
 from sim.isos import ensure_isos
 from tests.support import session_for
 from tests.test_extraconfig_sample import sample_pairs
-from tests.vch_support import picture
+from tests.vch_support import picture, vch_layout
 from vic_machine.extraconfig import encode
 from vic_machine.iso import check_isos
 from vic_machine.operations import vch_config_builder as builder
@@ -68,15 +68,7 @@ def session(start_sim):
 
 def put_vic_vch(session) -> vim.VirtualMachine:
     """What VIC 1.5.8 made, by hand: pool and folder named vch1, a VM carrying the sample's configuration."""
-    objs = retrieve(session.content, session.content.rootFolder,
-                    {vim.Datacenter: ["vmFolder"], vim.ClusterComputeResource: ["resourcePool"]})
-    dc_folder = next(p["vmFolder"] for o, p in objs.items() if isinstance(o, vim.Datacenter))
-    root = next(p["resourcePool"] for o, p in objs.items() if isinstance(o, vim.ClusterComputeResource))
-    alloc = vim.ResourceAllocationInfo(limit=-1, reservation=0, expandableReservation=True,
-                                       shares=vim.SharesInfo(level="normal", shares=0))
-    pool = root.CreateResourcePool(name="vch1", spec=vim.ResourceConfigSpec(cpuAllocation=alloc,
-                                                                           memoryAllocation=alloc))
-    folder = dc_folder.CreateFolder(name="vch1")
+    _, _, folder, pool = vch_layout(session, "vch1")
     pairs = dict(sample_pairs())
     pairs.pop("govcsim")
     spec = vim.vm.ConfigSpec(name="vch1", guestId="otherGuest64", alternateGuestName="Photon - VCH , 0,        ",

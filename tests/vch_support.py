@@ -19,6 +19,24 @@ def allow_vic_engine(session) -> None:
         props["configManager.firewallSystem"].EnableRuleset(id="vic-engine")
 
 
+def vch_layout(session, name: str, cpu=None, memory=None):
+    """What vic-machine makes first for VCH ``name`` on cluster DC0_C0: a resource pool and a VM folder of that
+    name; ``cpu``/``memory`` are the pool's allocations (unlimited, normal shares when not given).
+
+    :return: (datacenter, cluster, VM folder, resource pool)
+    """
+    objs = retrieve(session.content, session.content.rootFolder,
+                    {vim.Datacenter: ["name", "vmFolder"], vim.ClusterComputeResource: ["name", "resourcePool"]})
+    datacenter, dc = next((o, p) for o, p in objs.items() if isinstance(o, vim.Datacenter) and p["name"] == "DC0")
+    cluster, root = next((o, p["resourcePool"]) for o, p in objs.items()
+                         if isinstance(o, vim.ClusterComputeResource) and p["name"] == "DC0_C0")
+    unlimited = vim.ResourceAllocationInfo(limit=-1, reservation=0, expandableReservation=True,
+                                           shares=vim.SharesInfo(level="normal", shares=0))
+    pool = root.CreateResourcePool(name=name, spec=vim.ResourceConfigSpec(cpuAllocation=cpu or unlimited,
+                                                                         memoryAllocation=memory or unlimited))
+    return datacenter, cluster, dc["vmFolder"].CreateFolder(name=name), pool
+
+
 def vch_spec(name: str, mode: str = "tlsverify", **extra) -> VchSpec:
     spec = VchSpec(name=name)
     spec.compute.resource = ManagedObject(name="DC0_C0")

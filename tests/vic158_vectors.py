@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pyVmomi import vim
 
+from tests.vch_support import vch_layout
 from vic_machine.vsphere.collector import retrieve
 from vic_machine.vsphere.tasks import run_task
 from vic_machine.vsphere.vm_spec import option_values
@@ -155,33 +156,32 @@ def _allocation(a: PoolAllocation) -> vim.ResourceAllocationInfo:
                                       shares=vim.SharesInfo(level=a.level, shares=a.shares))
 
 
-def plant(session, name: str, *, alternate_guest_name: str | None = None) -> vim.VirtualMachine:
+def plant(session, name: str, *, as_name: str | None = None, overrides: dict[str, str] | None = None,
+          alternate_guest_name: str | None = None) -> vim.VirtualMachine:
     """Make vector ``name``'s VCH on the simulator (see the module's text) and return its endpoint VM.
 
+    :param as_name: call the VCH (pool, folder, VM and the paths in its folder) this instead of the vector's name.
+    :param overrides: extraConfig values to set instead of the vector's.
     :param alternate_guest_name: set the VM's alternateGuestName to this (none by default, as a VCH whose guest
-        OS setting was edited); for callers whose VCH discovery still needs it.
+        OS setting was edited).
     """
     vector = load(name)
-    objs = retrieve(session.content, session.content.rootFolder,
-                    {vim.Datacenter: ["name", "vmFolder"], vim.ClusterComputeResource: ["name", "resourcePool"],
-                     vim.Network: ["name"]})
-    dc_folder = next(p["vmFolder"] for o, p in objs.items() if isinstance(o, vim.Datacenter) and p["name"] == "DC0")
-    root = next(p["resourcePool"] for o, p in objs.items()
-                if isinstance(o, vim.ClusterComputeResource) and p["name"] == "DC0_C0")
-    by_name = {p["name"]: f"{type(o)._wsdlName}:{o._moId}" for o, p in objs.items() if isinstance(o, vim.Network)}
+    vch = as_name or vector.vm["name"]
+    objs = retrieve(session.content, session.content.rootFolder, {vim.Network: ["name"]})
+    by_name = {p["name"]: f"{type(o)._wsdlName}:{o._moId}" for o, p in objs.items()}
     refs = {theirs: by_name[pg] for theirs, pg in VECTOR_NETWORKS.items()}
-
-    pool = root.CreateResourcePool(name=vector.vm["pool"], spec=vim.ResourceConfigSpec(
-        cpuAllocation=_allocation(vector.pool["cpu"]), memoryAllocation=_allocation(vector.pool["mem"])))
-    folder = dc_folder.CreateFolder(name=vector.vm["folder"])
+    _, _, folder, pool = vch_layout(session, vch, _allocation(vector.pool["cpu"]), _allocation(vector.pool["mem"]))
     extra = {k: refs.get(v, v) for k, v in vector.extraconfig.items() if k not in _SIM_ONLY}
+    if as_name:
+        extra = {k: as_name if v == name else v.replace(f"] {name}/", f"] {as_name}/") for k, v in extra.items()}
+    extra.update(overrides or {})
     extra[POOL_KEY] = pool._moId
-    spec = vim.vm.ConfigSpec(name=vector.vm["name"], guestId="otherGuest64", numCPUs=vector.num_cpus,
+    spec = vim.vm.ConfigSpec(name=vch, guestId="otherGuest64", numCPUs=vector.num_cpus,
                              memoryMB=vector.memory_mb, files=vim.vm.FileInfo(vmPathName="[LocalDS_0]"),
                              extraConfig=option_values(extra))
     if alternate_guest_name is not None:
         spec.alternateGuestName = alternate_guest_name
-    vm = run_task(lambda: folder.CreateVM_Task(config=spec, pool=pool), f"plant 1.5.8's VCH {name}")
+    vm = run_task(lambda: folder.CreateVM_Task(config=spec, pool=pool), f"plant 1.5.8's VCH {vch}")
     run_task(lambda: vm.ReconfigVM_Task(spec=vim.vm.ConfigSpec(extraConfig=option_values(
-        {VCH_ID_KEY: f"VirtualMachine:{vm._moId}"}))), f"give VCH {name} its own id")
+        {VCH_ID_KEY: f"VirtualMachine:{vm._moId}"}))), f"give VCH {vch} its own id")
     return vm
