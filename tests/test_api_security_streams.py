@@ -117,7 +117,7 @@ class Stream:
 def _hello_seconds(base: str) -> float:
     started = time.monotonic()
     with urllib.request.urlopen(f"{base}/container/hello", context=CONTEXT, timeout=10) as r:
-        assert r.read() == b"success"
+        assert r.read() == b"You have successfully accessed the VCH Management API."
     return time.monotonic() - started
 
 
