@@ -117,7 +117,7 @@ class Stream:
 def _hello_seconds(base: str) -> float:
     started = time.monotonic()
     with urllib.request.urlopen(f"{base}/container/hello", context=CONTEXT, timeout=10) as r:
-        assert r.read() == b"You have successfully accessed the VCH Management API."
+        assert r.status == 200 and r.read()  # its text is vic-machine-server's business
     return time.monotonic() - started
 
 
