@@ -67,10 +67,12 @@ def build_compute_tree(objs: dict, host_folder, dc_name: str, vch_pools: set[str
             groups = tuple(sorted(g.name for g in (config.group if config else []) or []
                                   if isinstance(g, vim.cluster.VmGroup)))
             roots.append(ComputeNode(id=cr._moId, kind="cluster", name=p["name"], path=path, pool=pool_id,
-                                     capacity=capacity, drs_enabled=drs, hosts=hosts, vm_groups=groups, children=pools))
+                                     capacity=capacity, drs_enabled=drs, hosts=hosts, vm_groups=groups, children=pools,
+                                     aliases=(pool_id,) if pool_id else ()))
         else:
             # A standalone host is shown as the host itself, not its wrapping compute resource.
             host_id = hosts[0] if hosts else cr._moId
             roots.append(ComputeNode(id=host_id, kind="host", name=p["name"], path=path, pool=pool_id,
-                                     capacity=capacity, hosts=hosts, children=pools))
+                                     capacity=capacity, hosts=hosts, children=pools,
+                                     aliases=tuple(i for i in (cr._moId, pool_id) if i and i != host_id)))
     return tuple(sorted(roots, key=lambda n: n.path))

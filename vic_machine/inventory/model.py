@@ -31,6 +31,9 @@ class ComputeNode:
     hosts: tuple[str, ...] = ()
     vm_groups: tuple[str, ...] = ()
     children: tuple["ComputeNode", ...] = ()
+    # Other ids that name this node, as VIC 1.5.8 resolves them: a standalone host's ComputeResource and the
+    # root resource pool of a cluster or standalone host.
+    aliases: tuple[str, ...] = ()
 
     def walk(self) -> Iterator["ComputeNode"]:
         yield self
@@ -99,10 +102,15 @@ class Inventory:
             yield from root.walk()
 
     def find_compute(self, ref: str) -> list[ComputeNode]:
-        """Nodes matching an id, a full path, a path suffix or a name (several when ambiguous)."""
+        """Nodes matching an id, a full path, a path suffix or a name (several when ambiguous).
+
+        Ids are taken as VIC 1.5.8 takes them: a cluster, a standalone host or its ComputeResource, a resource
+        pool (a root pool is its cluster or host), and a host inside a cluster, which is that cluster.
+        """
         ref = ref.strip("/")
         nodes = list(self.compute_nodes())
-        for match in (lambda n: n.id == ref, lambda n: n.path.strip("/") == ref,
+        for match in (lambda n: n.id == ref, lambda n: ref in n.aliases,
+                      lambda n: n.kind == "cluster" and ref in n.hosts, lambda n: n.path.strip("/") == ref,
                       lambda n: n.path.strip("/").endswith("/" + ref), lambda n: n.name == ref):
             found = [n for n in nodes if match(n)]
             if found:

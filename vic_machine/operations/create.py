@@ -131,6 +131,58 @@ def plan_for(job: CreateJob) -> Plan:
     return Plan(f"Create VCH {job.name}", [Step(STEP_NAMES[key], bind(fn)) for key, fn in wanted])
 
 
+def prepare(
+    session: Session,
+    spec: VchSpec,
+    *,
+    isos: CheckedIsos,
+    timeout: float,
+    cancel_event: threading.Event | None = None,
+    cert_dir: str | None = None,
+    inventory=None,
+    findings: list[Finding] | None = None,
+) -> CreateJob:
+    """Everything a create decides before it touches vCenter: validation, placement, certificates and the VCH's
+    configuration. What is wrong with the input surfaces here, so a server can refuse it before accepting it.
+
+    :param inventory: the datacenter's snapshot, when the caller took it already.
+    :param findings: the caller's validation findings for ``spec`` on that inventory (then not validated again).
+    :raise InputError: the spec itself is wrong. :raise ValidationFailed: it does not fit the target.
+    """
+    validate_input(spec)
+    inventory = inventory or take_snapshot(session)
+    if findings is None:
+        findings = validate(spec, inventory, session=session, target_display=session.target.display)
+    if has_errors(findings):
+        raise ValidationFailed(findings)
+    resolved = resolve(session, spec, inventory)
+    certs = make_certificates(spec)
+    config = build_config(spec, resolved.placement, certs, isos.appliance, isos.bootstrap.path)
+    job = CreateJob(session=session, spec=spec, resolved=resolved, config=config, certs=certs, isos=isos,
+                    timeout=timeout, cancel_event=cancel_event or threading.Event(), cert_dir=cert_dir)
+    job.notes += list(isos.warnings) + [f.message for f in findings if f.level == "warning"] + trust_notes(certs)
+    return job
+
+
+def run(job: CreateJob, sink: Sink | None = None, cancel_event: threading.Event | None = None) -> CreateResult:
+    """Create the VCH a :func:`prepare` made ready; any failure or cancellation undoes every step done.
+
+    :param cancel_event: replaces the job's own (set it to cancel).
+    :raise OperationFailed: a step failed or the run was cancelled; everything done was undone (or is listed
+        in ``left``).
+    """
+    if cancel_event is not None:
+        job.cancel_event = cancel_event
+    _execute(plan_for(job), RunContext(cancel_event=job.cancel_event), sink)
+    certs, cert_dir = job.certs, job.cert_dir
+    docker_host = f"{job.client_ip}:{job.config.docker_port}"
+    return CreateResult(
+        id=job.config.vch_id, name=job.name, vm=job.vm._moId, client_ip=job.client_ip, docker_host=docker_host,
+        admin_portal=f"https://{job.client_ip}:{ADMIN_PORT}",
+        docker_env=certs.docker_env(job.cert_files and cert_dir and str(_abs(cert_dir)) or None, job.client_ip),
+        certs=certs, cert_files=job.cert_files, log_path=job.log_path, warnings=job.notes)
+
+
 def create(
     session: Session,
     spec: VchSpec,
@@ -142,7 +194,7 @@ def create(
     cert_dir: str | None = None,
     force: bool = False,
 ) -> CreateResult:
-    """Validate ``spec`` against the target, then create the VCH.
+    """Validate ``spec`` against the target, then create the VCH (:func:`prepare`, then :func:`run`).
 
     :param isos: the checked appliance and bootstrap ISOs (``vic_machine.iso.check_isos``).
     :param timeout: seconds to wait for the VCH to answer on the Docker API once powered on.
@@ -152,26 +204,8 @@ def create(
     :raise OperationFailed: a step failed or the run was cancelled; everything done was undone (or is listed
         in ``left``).
     """
-    validate_input(spec)
-    inventory = take_snapshot(session)
-    findings = validate(spec, inventory, session=session, target_display=session.target.display)
-    if has_errors(findings):
-        raise ValidationFailed(findings)
-    resolved = resolve(session, spec, inventory)
-    certs = make_certificates(spec)
-    config = build_config(spec, resolved.placement, certs, isos.appliance, isos.bootstrap.path)
-    cancel = cancel_event or threading.Event()
-    job = CreateJob(session=session, spec=spec, resolved=resolved, config=config, certs=certs, isos=isos,
-                    timeout=timeout, cancel_event=cancel, cert_dir=cert_dir)
-    job.notes += list(isos.warnings) + [f.message for f in findings if f.level == "warning"] + trust_notes(certs)
-    _execute(plan_for(job), RunContext(cancel_event=cancel), sink)
-    docker_port = job.config.docker_port
-    docker_host = f"{job.client_ip}:{docker_port}"
-    return CreateResult(
-        id=job.config.vch_id, name=job.name, vm=job.vm._moId, client_ip=job.client_ip, docker_host=docker_host,
-        admin_portal=f"https://{job.client_ip}:{ADMIN_PORT}",
-        docker_env=certs.docker_env(job.cert_files and cert_dir and str(_abs(cert_dir)) or None, job.client_ip),
-        certs=certs, cert_files=job.cert_files, log_path=job.log_path, warnings=job.notes)
+    job = prepare(session, spec, isos=isos, timeout=timeout, cancel_event=cancel_event, cert_dir=cert_dir)
+    return run(job, sink)
 
 
 def _abs(path: str) -> str:

@@ -1,6 +1,7 @@
 """The VCH specification: model, JSON schema, field registry, input checks, wizard and CLI renderings.
 
-``load(json) -> VchSpec`` and ``dump(spec)`` speak vic-machine-server's (VIC 1.5) VCH JSON;
+``load(json) -> VchSpec`` and ``dump(spec)`` speak vic-machine-server's (VIC 1.5) VCH JSON (``load_lenient``
+ignores unknown fields, as vic-machine-server 1.5.8 does, and names them);
 ``fields()``/``field(path)`` give every field's label, help, limits, wizard step and CLI flags;
 ``check(spec, step)``/``validate_input(spec, step)`` are the input checks that need no vCenter;
 ``wizard_description()`` and ``to_create_flags(spec)`` render the same model for wizards and the CLI.
@@ -19,6 +20,7 @@ from vic_machine.spec.model import DEFAULT_TIMEOUT_SECONDS
 from vic_machine.spec.model import VchSpec
 from vic_machine.spec.schema import dump
 from vic_machine.spec.schema import load
+from vic_machine.spec.schema import load_lenient
 from vic_machine.spec.wizard import wizard_description
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "field",
     "fields",
     "load",
+    "load_lenient",
     "to_create_flags",
     "validate_input",
     "wizard_description",

@@ -54,6 +54,7 @@ class FieldMeta:
     pattern_help: str = ""
     unit: str | None = None
     json_units: tuple[str, ...] = ()
+    zero_unset: bool = False  # a quantity whose value 0 in JSON means "not set" (unlimited), as VIC 1.5.8 reads it
     role: str | None = None  # set on the public/client/management groups, fills {role} in their fields
 
     def render(self, context: dict[str, str]) -> FieldMeta:

@@ -69,8 +69,9 @@ def _shares(res: str) -> object:
 @dataclass
 class CpuResources:
     limit: int | None = attr(
-        "CPU limit", "Most CPU the VCH and its containers may use; unlimited when empty.",
+        "CPU limit", "Most CPU the VCH and its containers may use; unlimited when empty or 0.",
         step="compute", type="quantity", unit="MHz", json_units=HERTZ_UNITS, flags="--cpu", min=1,
+        zero_unset=True,
     )
     reservation: int | None = attr(
         "CPU reservation", "CPU guaranteed to the VCH's resource pool.",
@@ -82,8 +83,9 @@ class CpuResources:
 @dataclass
 class MemoryResources:
     limit: int | None = attr(
-        "Memory limit", "Most memory the VCH and its containers may use; unlimited when empty.",
+        "Memory limit", "Most memory the VCH and its containers may use; unlimited when empty or 0.",
         step="compute", type="quantity", unit="MiB", json_units=BINARY_BYTES, flags="--memory", min=1,
+        zero_unset=True,
     )
     reservation: int | None = attr(
         "Memory reservation", "Memory guaranteed to the VCH's resource pool.",

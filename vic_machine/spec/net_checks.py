@@ -206,7 +206,11 @@ def _container_subnet(path: str, net: ContainerNetwork, errors: list[FieldError]
     address = _parse(errors, f"{path}.gateway.address", syntax.ipv4, gateway.address)
     if address is None:
         return None
-    if subnet is None:
+    if len(gateway.routing_destinations) > 1:
+        # As VIC 1.5.8: the mask comes from the one routing destination; several leave it unknown.
+        errors.append(FieldError(f"{path}.gateway.routing_destinations",
+                                 "give exactly one: the subnet (CIDR) of the gateway"))
+    elif subnet is None:
         errors.append(FieldError(f"{path}.gateway.address", "needs the subnet: give address/prefix, like 10.1.0.1/16"))
     elif address not in subnet:
         errors.append(FieldError(f"{path}.gateway.address", f"{address} must be inside the subnet {subnet}"))

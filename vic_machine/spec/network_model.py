@@ -135,7 +135,8 @@ class ContainerNetwork:
     )
     gateway: Gateway | None = attr(
         "Container network gateway",
-        "Gateway and subnet (address/prefix, like 10.1.0.1/16) for containers on this network.",
+        "Gateway and subnet for containers on this network: address/prefix (like 10.1.0.1/16), or as VIC 1.5.8 "
+        "takes it, the address and the subnet as its one routing destination.",
         step="networks",
         type="object",
         role="container",

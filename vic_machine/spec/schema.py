@@ -7,6 +7,7 @@ unset values and, unless asked, the secrets (operations password, server private
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 from functools import lru_cache
 from typing import Any
@@ -28,6 +29,8 @@ from vic_machine.spec.fields import unwrap
 from vic_machine.spec.meta import FieldMeta
 from vic_machine.spec.meta import meta_of
 from vic_machine.spec.model import VchSpec
+from vic_machine.spec.network_model import ContainerNetwork
+from vic_machine.spec.network_model import Gateway
 from vic_machine.spec.network_model import ManagedObject
 from vic_machine.spec.units import UnitError
 from vic_machine.spec.units import to_canonical
@@ -37,21 +40,24 @@ from vic_machine.spec.units import to_json
 class Quantity(ma.Field):
     """``{"value": 2, "units": "GiB"}`` in JSON, a whole number of the field's canonical unit in Python."""
 
-    def __init__(self, unit: str, json_units: tuple[str, ...], **kwargs: Any) -> None:
+    def __init__(self, unit: str, json_units: tuple[str, ...], zero_unset: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.unit = unit
         self.json_units = json_units
+        self.zero_unset = zero_unset
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         # Always the canonical unit, so front ends read MiB for memory and MHz for CPU without converting.
         return None if value is None else to_json(value, self.unit)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int | None:
         if not isinstance(value, dict) or set(value) - {"value", "units"} or "value" not in value:
             raise ValidationError(f'must be {{"value": <integer>, "units": "{self.unit}"}}')
         amount = value["value"]
         if not isinstance(amount, int) or isinstance(amount, bool):
             raise ValidationError("value must be an integer")
+        if amount == 0 and self.zero_unset:
+            return None  # VIC 1.5.8 reads a limit of 0 as unlimited (vic-ui's "Unlimited" sends 0)
         units = value.get("units") or self.unit
         if not isinstance(units, str):
             raise ValidationError("units must be a string")
@@ -93,6 +99,28 @@ class Pem(ma.Field):
         return value["pem"]
 
 
+def _container_gateway(data: dict) -> dict:
+    """A container network's gateway as VIC 1.5.8 takes it: the address from ``address`` and the mask from the one
+    routing destination (vic-ui 1.5.8 sends ``{"address": "10.30.0.1", "routing_destinations": ["10.30.0.1/24"]}``),
+    kept as the model holds it, ``address/prefix``. Anything else (several destinations, an address outside the
+    destination, which 1.5.8 would silently move into another subnet) is left for the checks to name."""
+    gateway = data.get("gateway")
+    if gateway is None or not gateway.address or "/" in gateway.address or len(gateway.routing_destinations) != 1:
+        return data
+    try:
+        subnet = ipaddress.IPv4Network(gateway.routing_destinations[0], strict=False)
+        inside = ipaddress.IPv4Address(gateway.address) in subnet
+    except ValueError:
+        return data
+    if not inside:
+        return data
+    return {**data, "gateway": Gateway(address=f"{gateway.address}/{subnet.prefixlen}", routing_destinations=[])}
+
+
+# Per-class adjustments of what was read, before the dataclass is built.
+_NORMALIZE = {ContainerNetwork: _container_gateway}
+
+
 class ModelSchema(Schema):
     """Base of the generated schemas: refuse unknown keys, build the dataclass, drop unset values."""
 
@@ -103,7 +131,8 @@ class ModelSchema(Schema):
 
     @post_load
     def _build(self, data: dict, **kwargs: Any) -> Any:
-        return self.model(**data)
+        normalize = _NORMALIZE.get(self.model)
+        return self.model(**(normalize(data) if normalize else data))
 
     @post_dump
     def _drop_unset(self, data: dict, **kwargs: Any) -> dict:
@@ -124,7 +153,7 @@ class ManagedObjectSchema(ModelSchema):
 def _leaf(hint: Any, meta: FieldMeta | None) -> ma.Field:
     kind = meta.type if meta else ""
     if kind == "quantity" and meta is not None:
-        return Quantity(meta.unit or "", meta.json_units, allow_none=True)
+        return Quantity(meta.unit or "", meta.json_units, zero_unset=meta.zero_unset, allow_none=True)
     if kind == "shares":
         return Shares(allow_none=True)
     if kind == "pem":
@@ -193,6 +222,51 @@ def load(data: Any) -> VchSpec:
         return schema_class(VchSpec)().load(data)
     except ValidationError as exc:
         raise InputError(_flatten(exc.messages)) from None
+
+
+def split_unknown(data: dict, cls: type = VchSpec, prefix: str = "") -> tuple[dict, list[str]]:
+    """``data`` without the keys the model does not have, and the paths of those keys.
+
+    vic-machine-server 1.5.8 ignores fields it does not know; :func:`load_lenient` does the same and says which.
+    Only objects of the model are looked into; values (quantities, PEM, managed objects) keep their own checks.
+    """
+    known: dict = {}
+    unknown: list[str] = []
+    fields_of = {f.name: f for f in dataclasses.fields(cls)}
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if key not in fields_of:
+            unknown.append(path)
+            continue
+        hint, multiple = unwrap(hints(cls)[key])
+        if not is_group(hint):
+            known[key] = value
+        elif multiple and isinstance(value, list):
+            items = []
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    item, more = split_unknown(item, hint, f"{path}[{index}]")
+                    unknown += more
+                items.append(item)
+            known[key] = items
+        elif not multiple and isinstance(value, dict):
+            known[key], more = split_unknown(value, hint, path)
+            unknown += more
+        else:
+            known[key] = value
+    return known, unknown
+
+
+def load_lenient(data: Any) -> tuple[VchSpec, list[str]]:
+    """:func:`load`, ignoring fields the model does not have (as vic-machine-server 1.5.8 does); also returns
+    their paths, so the answer can say what was ignored.
+
+    :raise InputError: as :func:`load`, for every known field that is not of the model's shape.
+    """
+    if isinstance(data, dict):
+        data, unknown = split_unknown(data)
+        return load(data), unknown
+    return load(data), []
 
 
 def _remove(data: Any, parts: list[str]) -> None:
