@@ -23,6 +23,7 @@ from plugin_server.api import (
     version,
     wizard,
 )
+from plugin_server.api import models as api_models
 from plugin_server.api.common import release_claims
 from plugin_server.auth import release_request_sessions
 from plugin_server.config import DEFAULTS
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.teardown_request(release_request_sessions)
     app.teardown_request(release_claims)
     api = VicApi(app)
+    api_models.register(api.spec)
     app.extensions["vic_api"] = api
     blueprints = (version, reference, about, wizard, inventory, validate, vch, vch_actions, vch_configure,
                   operations, target, ui)

@@ -23,8 +23,9 @@ from vic_machine.errors import (
 
 log = logging.getLogger(__name__)
 
+# Bad input is 400, as vic-machine-server 1.5.8 answers it (with our messages per field path in ``errors``).
 _STATUS = [
-    (InputError, 422),
+    (InputError, 400),
     (UntrustedCertificate, 400),
     (AuthenticationError, 401),
     (PermissionDenied, 403),
@@ -85,12 +86,15 @@ def register_error_handlers(app: Flask) -> None:
         message = data.get("message") or error.description or error.name
         if fields:
             message = "Invalid input: " + "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in fields.items())
-        response = jsonify({"message": message, "code": error.name.lower().replace(" ", "_"), "errors": fields})
+        # webargs refuses a request it cannot read with 422; input errors are 400 here, as in vic-machine-server 1.5.8.
+        status = 400 if error.code == 422 else error.code
+        code = "invalid_input" if error.code == 422 else error.name.lower().replace(" ", "_")
+        response = jsonify({"message": message, "code": code, "errors": fields})
         # Keep the headers the error carries, such as Allow on 405.
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
-        return response, error.code
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -1,5 +1,7 @@
 // Calls to our own server, relative to the plug-in's base (the folder of plugin.json, as proxied by the
-// vSphere Client), with the user's session token in vmware-api-session-id.
+// vSphere Client), with the user's session token in vmware-api-session-id. Every call prefers answers at once
+// (RFC 7240 respond-async): create and delete then answer 202 with the operation to follow, not, as
+// vic-machine-server 1.5.8 does, once the work is done.
 const BASE = new URL("../", import.meta.url);
 let tokenPromise = null;
 let targetPromise = null;
@@ -24,7 +26,8 @@ export function url(path) {
 }
 
 async function headers(extra = {}) {
-  return Object.assign({ "vmware-api-session-id": await sessionToken(), Accept: "application/json" }, extra);
+  return Object.assign({ "vmware-api-session-id": await sessionToken(), Accept: "application/json",
+    Prefer: "respond-async" }, extra);
 }
 
 export async function request(method, path, body) {

@@ -24,18 +24,20 @@ export async function render(root) {
       ? "This VM is not a virtual container host." : error.message), h("div", { class: "vic-buttons" }, closeButton("Close")));
     return;
   }
-  const to = upgradeTarget(vch.upgrade_status);
+  // The VCH model (vic-machine-server 1.5.8's GET) has the upgrade status under runtime.
+  const status = (vch.runtime || {}).upgrade_status;
+  const to = upgradeTarget(status);
   const result = h("div", { class: "vic-result", "aria-live": "polite" });
   const buttons = h("div", { class: "vic-buttons" });
   root.append(h("div", { class: "vic-upgrade" },
     h("dl", { class: "vic-facts" }, h("dt", {}, "VCH"), h("dd", {}, vch.name), h("dt", {}, "Version"),
       h("dd", { id: "vch-version" }, vch.version || "-"), h("dt", {}, "Upgrade status"),
-      h("dd", { id: "vch-upgrade-status" }, vch.upgrade_status || "-")),
+      h("dd", { id: "vch-upgrade-status" }, status || "-")),
     to ? h("p", {}, `Upgrade ${vch.name} to ${to}? The endpoint VM is powered off, its appliance ISO replaced and its `
       + "configuration rewritten for the new version, then it is powered on again: the Docker API is unavailable "
       + "meanwhile; containers keep running. A snapshot is taken first, and the VCH is returned to it, running its "
       + "current version, if any step fails.")
-      : alertBox("info", `${vch.name} cannot be upgraded: ${vch.upgrade_status || "its status is unknown"}.`),
+      : alertBox("info", `${vch.name} cannot be upgraded: ${status || "its status is unknown"}.`),
     buttons, result));
   const upgradeButton = h("button", { type: "button", class: "btn btn-primary", id: "confirm-upgrade",
     onclick: () => run({}, `Upgrading ${vch.name} to ${to}`) }, "Upgrade");

@@ -14,9 +14,14 @@ function dockerEndpoint(vch) {
   return vch.docker_host ? `DOCKER_HOST=${vch.docker_host}` : "-";
 }
 
+// Ours, beside vic-machine-server 1.5.8's list item: TLS mode and whether it is still marked as being created.
+function extension(vch) {
+  return vch.vic_plugin || {};
+}
+
 // A VCH still marked as being created: a create in progress, or one a crashed server left behind.
 function statusText(vch) {
-  return vch.creating ? "Being created (if no creation is running, Delete cleans it up)" : vch.power_state;
+  return extension(vch).creating ? "Being created (if no creation is running, Delete cleans it up)" : vch.power_state;
 }
 
 function portal(vch) {
@@ -55,7 +60,7 @@ export async function render(root) {
       empty: "No virtual container hosts yet: create one with New Virtual Container Host.",
       detail: async (v) => h("pre", { class: "vic-log" }, await get(`${base}/vch/${encodeURIComponent(v.id)}/log`)),
       rowActions: (v) => [
-        v.creating ? null : h("button", { type: "button", class: "btn btn-sm btn-link", "data-action": "configure",
+        extension(v).creating ? null : h("button", { type: "button", class: "btn btn-sm btn-link", "data-action": "configure",
           onclick: async () => { await openModal("/configure", `Configure ${v.name}`, WIZARD_SIZE, [{ id: vmId(target, v) }]); reload(); } },
         "Configure"),
         upgradeTarget(v.upgrade_status) ? h("button", { type: "button", class: "btn btn-sm btn-link", "data-action": "upgrade",
@@ -69,7 +74,7 @@ export async function render(root) {
               [{ id: vmId(target, v) }]);
             reload();
           } }, `Delete`),
-        v.tls ? h("button", { type: "button", class: "btn btn-sm btn-link", "data-action": "bundle",
+        extension(v).tls && extension(v).tls !== "no-tls" ? h("button", { type: "button", class: "btn btn-sm btn-link", "data-action": "bundle",
           onclick: () => download(`${base}/vch/${encodeURIComponent(v.id)}/certificate-bundle`, `${v.name}-certificates.zip`)
             .catch((err) => status.replaceChildren(alertBox("danger", err.message))) }, "Certificate bundle") : null,
       ],

@@ -19,7 +19,7 @@ async function orNull(promise) {
 // Configure and Upgrade open as modals about this VM; the card is drawn again when they close.
 function manage(vch, objectId, redraw) {
   const open = (view, title, size) => async () => { await openModal(view, title, size, [{ id: objectId }]); redraw(); };
-  const to = upgradeTarget((vch.runtime || {}).upgrade_status || vch.upgrade_status);
+  const to = upgradeTarget((vch.runtime || {}).upgrade_status);
   return h("div", { class: "vic-card-actions" },
     h("button", { type: "button", class: "btn btn-sm btn-outline", id: "configure-vch",
       onclick: open("/configure", `Configure ${vch.name}`, WIZARD_SIZE) }, "Configure…"),

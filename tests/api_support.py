@@ -34,3 +34,11 @@ def sse_events(client, op_id, auth) -> list[tuple[str, dict]]:
             elif line.startswith("data: "):
                 events.append((kind, json.loads(line[6:])))
     return events
+
+
+# RFC 7240: create and delete answer 202 at once with the operation (ours), not once done (vic-machine-server 1.5.8).
+RESPOND_ASYNC = {"Prefer": "respond-async"}
+
+
+def respond_async(headers: dict) -> dict:
+    return {**headers, **RESPOND_ASYNC}

@@ -17,7 +17,7 @@ def auth(sim):
 
 
 def test_hello_and_version(client):
-    assert client.get("/container/hello").data == b"success"
+    assert client.get("/container/hello").data == b"You have successfully accessed the VCH Management API."
     assert client.get("/container/version").data.startswith(b"v")
 
 
@@ -116,9 +116,9 @@ def test_validate_bad_values_are_findings_on_their_fields(client, sim, auth):
     assert by_path["network.bridge.ip_range"]["step"] == "networks"
 
 
-def test_validate_malformed_model_is_422_naming_the_field(client, sim, auth):
+def test_validate_malformed_model_is_400_naming_the_field(client, sim, auth):
     r = client.post(f"{target_path(sim)}/vch/validate", json=dict(VALID, debug="loud"), headers=auth)
-    assert r.status_code == 422 and "debug" in r.json["errors"]
+    assert r.status_code == 400 and "debug" in r.json["errors"]
 
 
 def test_validate_unknown_step_is_400(client, sim, auth):

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from sim.appliance import ApplianceStandIn
-from tests.api_support import basic, make_app, sse_events, target_path
+from tests.api_support import basic, make_app, respond_async, sse_events, target_path
 from tests.support import session_for
 from tests.vch_support import allow_vic_engine, datastore_files, inventory_state
 from vic_machine import spec as vch_spec
@@ -52,7 +52,7 @@ def test_create_list_inspect_download_delete(env, app):
     auth = basic(sim.username, sim.password)
     before_inventory, before_files = inventory_state(session), datastore_files(session)
 
-    r = client.post(f"{target_path(sim)}/vch", json=_body("api-vch1"), headers=auth)
+    r = client.post(f"{target_path(sim)}/vch", json=_body("api-vch1"), headers=respond_async(auth))
     assert r.status_code == 202, r.json
     op_id = r.json["id"]
     assert r.headers["Location"] == f"/container/operations/{op_id}"
@@ -75,11 +75,12 @@ def test_create_list_inspect_download_delete(env, app):
 
     vchs = client.get(f"{target_path(sim)}/vch", headers=auth).json["vchs"]
     mine = next(v for v in vchs if v["id"] == vch_id)
-    assert mine["name"] == "api-vch1" and mine["docker_host"].endswith(":2376") and mine["tls"] is True
+    assert mine["name"] == "api-vch1" and mine["docker_host"].endswith(":2376")
+    assert mine["vic_plugin"]["tls"] == "tlsverify"
     assert mine["upgrade_status"] == "Up to date" and mine["power_state"] == "poweredOn"
     detail = client.get(f"{target_path(sim)}/vch/{vch_id}", headers=auth).json
     assert detail["runtime"]["docker_host"] == mine["docker_host"]
-    assert "DOCKER_HOST" in json.dumps(detail["inspect"])
+    assert "DOCKER_HOST" in json.dumps(detail["vic_plugin"]["inspect"])
 
     pem = client.get(f"{target_path(sim)}/vch/{vch_id}/certificate", headers=auth)
     assert pem.status_code == 200 and pem.data.startswith(b"-----BEGIN CERTIFICATE-----")
@@ -94,7 +95,7 @@ def test_create_list_inspect_download_delete(env, app):
     assert client.get(f"{target_path(sim)}/vch/{vch_id}/containers", headers=auth).json == {"containers": []}
 
     r = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"containers": "all", "volume_stores": "all"},
-                      headers=auth)
+                      headers=respond_async(auth))
     assert r.status_code == 202
     kind, final = sse_events(client, r.json["id"], auth)[-1]
     assert final["state"] == "success" and final["result"]["removed"]
@@ -108,7 +109,7 @@ def test_create_refused_by_validation_names_the_field(env, app):
     body = _body("api-bad")
     body["network"]["bridge"]["port_group"] = {"name": "no-such-pg"}
     r = app.test_client().post(f"{target_path(sim)}/vch", json=body, headers=basic(sim.username, sim.password))
-    assert r.status_code == 422 and "network.bridge.port_group" in r.json["errors"]
+    assert r.status_code == 400 and "network.bridge.port_group" in r.json["errors"]
 
 
 def test_second_create_of_the_same_name_while_running_is_409(env, app):
@@ -116,15 +117,15 @@ def test_second_create_of_the_same_name_while_running_is_409(env, app):
     client = app.test_client()
     auth = basic(sim.username, sim.password)
     sim.faults.inject("PowerOnVM_Task", fault=None, delay_ms=1500)
-    first = client.post(f"{target_path(sim)}/vch", json=_body("api-twice", "no-tls"), headers=auth)
+    first = client.post(f"{target_path(sim)}/vch", json=_body("api-twice", "no-tls"), headers=respond_async(auth))
     try:
-        second = client.post(f"{target_path(sim)}/vch", json=_body("api-twice", "no-tls"), headers=auth)
+        second = client.post(f"{target_path(sim)}/vch", json=_body("api-twice", "no-tls"), headers=respond_async(auth))
         assert second.status_code == 409 and "already running" in second.json["message"]
     finally:
         kind, final = sse_events(client, first.json["id"], auth)[-1]
         sim.faults.reset()
     assert final["state"] == "success"
-    r = client.delete(f"{target_path(sim)}/vch/{final['result']['id']}", json={}, headers=auth)
+    r = client.delete(f"{target_path(sim)}/vch/{final['result']['id']}", json={}, headers=respond_async(auth))
     assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
 
 
@@ -135,7 +136,7 @@ def test_failed_create_reports_what_was_undone(env, app):
     before = inventory_state(session)
     sim.faults.inject("PowerOnVM_Task", "InvalidState", message="host is busy")
     try:
-        r = client.post(f"{target_path(sim)}/vch", json=_body("api-fails", "no-tls"), headers=auth)
+        r = client.post(f"{target_path(sim)}/vch", json=_body("api-fails", "no-tls"), headers=respond_async(auth))
         kind, final = sse_events(client, r.json["id"], auth)[-1]
     finally:
         sim.faults.reset()
@@ -152,7 +153,7 @@ def test_delete_errors(env, app):
     client = app.test_client()
     auth = basic(sim.username, sim.password)
     r = client.delete(f"{target_path(sim)}/vch/vm-999999", json={"containers": "some"}, headers=auth)
-    assert r.status_code == 422 and "containers" in r.json["errors"]
+    assert r.status_code == 400 and "containers" in r.json["errors"]
     r = client.delete(f"{target_path(sim)}/vch/vm-999999", json={}, headers=auth)
     assert r.status_code == 404
 
@@ -182,7 +183,7 @@ def test_vch_left_creating_by_a_crashed_server_is_listed_and_cleaned_up(env, app
     client = app.test_client()
     auth = basic(sim.username, sim.password)
     before = inventory_state(session)
-    r = client.post(f"{target_path(sim)}/vch", json=_body("api-orphan", "no-tls"), headers=auth)
+    r = client.post(f"{target_path(sim)}/vch", json=_body("api-orphan", "no-tls"), headers=respond_async(auth))
     vch_id = sse_events(client, r.json["id"], auth)[-1][1]["result"]["id"]
     vm = vim.VirtualMachine(vch_id, session.stub)
     # What a server crashing mid-create leaves: the endpoint VM still marked CreatingVCH.
@@ -190,8 +191,8 @@ def test_vch_left_creating_by_a_crashed_server_is_listed_and_cleaned_up(env, app
                                                                  value="CreatingVCH")])
     wait_for_task(vm.ReconfigVM_Task(spec=spec), "mark the VCH as being created")
     listed = next(v for v in client.get(f"{target_path(sim)}/vch", headers=auth).json["vchs"] if v["id"] == vch_id)
-    assert listed["creating"] is True
+    assert listed["vic_plugin"]["creating"] is True
     r = client.delete(f"{target_path(sim)}/vch/{vch_id}", json={"containers": "all", "volume_stores": "all"},
-                      headers=auth)
+                      headers=respond_async(auth))
     assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
     assert inventory_state(session) == before

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sim.isos import ensure_isos
-from tests.api_support import basic, make_app, sse_events, target_path
+from tests.api_support import basic, make_app, respond_async, sse_events, target_path
 from tests.vch_support import vch_spec
 from vic_machine.cli.main import main
 from vic_machine.errors import NotFound
@@ -89,7 +89,7 @@ def test_api_refuses_with_409_until_containers_all(env):
     assert "v1.5.8-0-sim" in refused.json["message"] and '"containers": "all"' in refused.json["message"]
     assert not _gone(world.session, "del-api")
 
-    started = client.delete(url, json={"containers": "all"}, headers=auth)
+    started = client.delete(url, json={"containers": "all"}, headers=respond_async(auth))
     assert started.status_code == 202, started.json
     _, final = sse_events(client, started.json["id"], auth)[-1]
     assert final["state"] == "success", final

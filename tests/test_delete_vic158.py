@@ -11,7 +11,7 @@ import re
 import pytest
 from pyVmomi import vim
 
-from tests.api_support import basic, make_app, sse_events, target_path
+from tests.api_support import basic, make_app, respond_async, sse_events, target_path
 from tests import vic158_vectors as vectors
 from tests.vch_support import datastore_files
 from vic_machine.cli.main import main
@@ -193,7 +193,7 @@ def test_api_volume_stores_all_removes_them_containers_all_alone_does_not(world,
     for name, body, kept in (("a158", {"containers": "all"}, True),
                              ("v158", {"containers": "all", "volume_stores": "all"}, False)):
         vm = plant(world.session, name, volume_path=f"[LocalDS_0] {name}-ev", make_folder=True)
-        started = client.delete(f"{target_path(world.sim)}/vch/{vm._moId}", json=body, headers=auth)
+        started = client.delete(f"{target_path(world.sim)}/vch/{vm._moId}", json=body, headers=respond_async(auth))
         assert started.status_code == 202, started.json
         _, final = sse_events(client, started.json["id"], auth)[-1]
         assert final["state"] == "success", final

@@ -57,10 +57,11 @@ def test_cli_unknown_compute_names_the_field(fw_sim, capsys):
 def test_api_allow_and_read_back(fw_sim):
     client = make_app(fw_sim).test_client()
     auth = basic(fw_sim.username, fw_sim.password)
-    r = client.post(f"{target_path(fw_sim)}?action=firewall:allow&compute-resource=DC0_C1", headers=auth)
-    assert r.status_code == 200 and all(h["ok"] for h in r.json["hosts"])
+    ours = {**auth, "Prefer": "return=representation"}  # 200 with what was done, not 1.5.8's 204
+    r = client.post(f"{target_path(fw_sim)}?action=firewall:allow&compute-resource=DC0_C1", headers=ours)
+    assert r.status_code == 200 and all(h["ok"] for h in r.json["vic_plugin"]["hosts"])
     r = client.get(f"{target_path(fw_sim)}?compute-resource=DC0_C1", headers=auth)
-    assert {h["enabled"] for h in r.json["hosts"]} == {True}
+    assert {h["enabled"] for h in r.json["vic_plugin"]["hosts"]} == {True}
     r = client.post(f"{target_path(fw_sim)}?action=firewall:deny&compute-resource=DC0_C1", headers=auth)
     assert set(_states(fw_sim, "DC0_C1").values()) == {False}
     r = client.post(f"{target_path(fw_sim)}?action=firewall:open", headers=auth)

@@ -100,9 +100,10 @@ def test_a_host_with_neither_ruleset_is_reported_with_what_to_do(vc, capsys):
 def test_api_reports_the_ruleset_changed_per_host(vc):
     client = make_app(vc.sim).test_client()
     auth = basic(vc.sim.username, vc.sim.password)
-    r = client.post(f"{target_path(vc.sim)}?action=firewall:allow&compute-resource=DC0_C0", headers=auth)
+    r = client.post(f"{target_path(vc.sim)}?action=firewall:allow&compute-resource=DC0_C0",
+                    headers={**auth, "Prefer": "return=representation"})
     assert r.status_code == 200
-    assert {h["host"]: (h["ok"], h["ruleset"]) for h in r.json["hosts"]} == {
+    assert {h["host"]: (h["ok"], h["ruleset"]) for h in r.json["vic_plugin"]["hosts"]} == {
         OLD: (True, "vSPC"), NEW[0]: (True, "vic-engine"), NEW[1]: (True, "vic-engine")}
 
 
@@ -157,7 +158,7 @@ def test_state_shown_is_the_ruleset_that_counts_on_each_host(vc, capsys):
     client = make_app(vc.sim).test_client()
     r = client.get(f"{target_path(vc.sim)}?compute-resource=DC0_C0", headers=basic(vc.sim.username, vc.sim.password))
     assert r.status_code == 200
-    state = {h["host"]: (h["ruleset"], h["enabled"]) for h in r.get_json()["hosts"]}
+    state = {h["host"]: (h["ruleset"], h["enabled"]) for h in r.get_json()["vic_plugin"]["hosts"]}
     assert state == {OLD: ("vSPC", True), **{n: ("vic-engine", True) for n in NEW}}
 
     sim = vc.sim

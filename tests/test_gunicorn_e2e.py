@@ -74,8 +74,10 @@ def served(start_sim, tmp_path_factory):
 def _request(base, sim, method, path, body=None):
     token = base64.b64encode(f"{sim.username}:{sim.password}".encode()).decode()
     data = json.dumps(body).encode() if body is not None else None
+    # respond-async: create and delete answer 202 with the operation at once (ours), followed below.
     req = urllib.request.Request(base + path, data=data, method=method,
-                                 headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"})
+                                 headers={"Authorization": f"Basic {token}", "Content-Type": "application/json",
+                                          "Prefer": "respond-async"})
     return urllib.request.urlopen(req, context=CONTEXT, timeout=60)
 
 

@@ -99,7 +99,7 @@ def test_grant_and_remove_from_the_cli(env, capsys, tmp_path):
 
 
 def test_grant_and_remove_through_the_api(env):
-    from tests.api_support import basic, make_app, sse_events, target_path
+    from tests.api_support import basic, make_app, respond_async, sse_events, target_path
     from vic_machine import spec as vch_spec_module
 
     sim, session, isos = env
@@ -107,11 +107,11 @@ def test_grant_and_remove_through_the_api(env):
     auth = basic(sim.username, sim.password)
     body = vch_spec_module.dump(_ops_spec("vch-ops-api", grant=True), include_secrets=True)
     body["auth"]["server"]["generate"]["cname"] = "vch-ops-api.example.com"
-    r = client.post(f"{target_path(sim)}/vch", json=body, headers=auth)
+    r = client.post(f"{target_path(sim)}/vch", json=body, headers=respond_async(auth))
     assert r.status_code == 202, r.json
     final = sse_events(client, r.json["id"], auth)[-1][1]
     assert final["state"] == "success", final
     assert "vic-vch-endpoint" in permissions_of(session, "ops").values()
-    r = client.delete(f"{target_path(sim)}/vch/{final['result']['id']}", json={}, headers=auth)
+    r = client.delete(f"{target_path(sim)}/vch/{final['result']['id']}", json={}, headers=respond_async(auth))
     assert sse_events(client, r.json["id"], auth)[-1][1]["state"] == "success"
     assert permissions_of(session, "ops") == {}

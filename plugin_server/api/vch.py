@@ -1,41 +1,43 @@
-"""The VCHs of a target: list, create, inspect, delete, certificates and logs (vic-machine-server's paths)."""
+"""The VCHs of a target on vic-machine-server 1.5.8's paths: list, create, get, delete, certificate and log; ours
+beside them: the client certificate bundle and the container VMs.
+
+As 1.5.8: create answers 201 once the VCH exists (400 for bad input, 500 for a failed create) and delete 202 once
+it is gone. ``Prefer: respond-async`` (RFC 7240, what our views send) answers 202 at once with the operation,
+followed at ``/container/operations/{id}/events``. Either way everything the input decides — validation,
+placement, certificates — is settled before anything is accepted.
+"""
 
 from __future__ import annotations
 
 import io
 
-from flask import Response, current_app, request, send_file
+from flask import Response, current_app, jsonify, request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from pyVmomi import vim
 
 from plugin_server import bundle_store, privileges
+from plugin_server.api import args, models, prefer
 from plugin_server.api.common import Call, accepted, call_for, claim, findings_error, installed_isos, operations
-from plugin_server.errors import ApiError
+from plugin_server.api.vch_model import list_item, pool_names, shown, without_ours
+from plugin_server.errors import ApiError, status_of
+from plugin_server.schemas import ErrorSchema
 from vic_machine import spec as vch_spec
-from vic_machine.errors import FieldError, InputError
+from vic_machine.errors import FieldError, InputError, VicError
 from vic_machine.inventory import take_snapshot
 from vic_machine.operations.cert import server_certificate
 from vic_machine.operations.containers import list_containers
-from vic_machine.operations.create import create
+from vic_machine.operations.create import ValidationFailed, prepare, run
 from vic_machine.operations.delete import check_version, delete_vch
 from vic_machine.operations.find import find_vch
-from vic_machine.operations.inspect import inspect_vch, tls_mode
+from vic_machine.operations.inspect import tls_mode
 from vic_machine.operations.logs import read_create_log
 from vic_machine.operations.ls import VchSummary, list_vchs
 from vic_machine.validate import has_errors, validate
 from vic_machine.vsphere.datacenter import find_datacenter
 
-blp = Blueprint("vch", __name__, url_prefix="/container/target/<target>", description="Virtual container hosts")
+blp = args.ApiBlueprint("vch", __name__, url_prefix="/container/target/<target>", description="Virtual container hosts")
 
 DELETE_CHOICES = {"containers": ("off", "all"), "volume_stores": ("none", "all")}
-
-
-def _summary(vch: VchSummary) -> dict:
-    return {"id": vch.id, "name": vch.name, "parent": vch.path, "version": vch.version,
-            "power_state": vch.power_state, "upgrade_status": vch.upgrade_status, "admin_portal": vch.admin_portal,
-            "docker_host": vch.docker_host, "tls": tls_mode(vch) != "no-tls",
-            "creating": vch.config.is_creating}
 
 
 def _find(call: Call, vch_id: str) -> VchSummary:
@@ -50,82 +52,139 @@ def _appliance_iso():
         return None
 
 
+def _vch_path(target: str, datacenter: str, vch_id: str) -> str:
+    where = f"/container/target/{target}" + (f"/datacenter/{datacenter}" if datacenter else "")
+    return f"{where}/vch/{vch_id}"
+
+
+def _ignored(paths: list[str]) -> list[str]:
+    return [f"{p}: not a field of this model; ignored" for p in paths]
+
+
 def _list(target: str, datacenter: str = ""):
     call = call_for(target, datacenter)
-    return {"vchs": [_summary(v) for v in list_vchs(call.session, datacenter, iso=_appliance_iso())]}
+    compute = request.args.get("compute-resource", "")
+    if compute:
+        # As 1.5.8: the compute resource must exist (by path, name or id); then only the VCHs in it.
+        nodes = take_snapshot(call.session, datacenter).find_compute(compute)
+        if len(nodes) != 1:
+            raise InputError(FieldError("compute-resource", f"{compute!r} is not one compute resource of the "
+                                                            "datacenter: give its path or id"))
+        compute = nodes[0].path
+    vchs = list_vchs(call.session, datacenter, compute_resource=compute, iso=_appliance_iso())
+    names = pool_names(call.session, vchs)
+    return {"vchs": [list_item(v, names) for v in vchs]}
 
 
-def _create(target: str, datacenter: str = ""):
-    spec = vch_spec.load(request.get_json(silent=True) or {})
+def _finish(op, failure: dict, done) -> tuple:
+    """The answer once a synchronous operation is over: ``done(result)`` on success, else its error with the
+    status its cause has (500 for a failed run, as 1.5.8)."""
+    prefer.wait(op)
+    if op.state == "success":
+        return done(op.result)
+    cause = failure.get("error")
+    return jsonify(op.error), status_of(cause) if isinstance(cause, VicError) else 500
+
+
+def _create(body, target: str, datacenter: str = ""):
+    spec, ignored = vch_spec.load_lenient(without_ours(body if body is not None else {}))
     vch_spec.validate_input(spec)
     call = call_for(target, datacenter)
     session = call.session
     inventory = take_snapshot(session, datacenter)
+    # Claimed before it is validated: a second create of the same name while one runs is 409 at once.
+    subject = f"{call.target_key}/{inventory.datacenter}/{spec.name}"
+    claimed = claim(subject)
     findings = validate(spec, inventory, session=session, target_display=call.target.display)
     if has_errors(findings):
         raise findings_error(findings)
     dc = find_datacenter(session, datacenter)
     privileges.require(session, dc, privileges.CREATE, "create a VCH", inventory.datacenter)
-    isos = installed_isos()
+    try:
+        job = prepare(session, spec, isos=installed_isos(), timeout=current_app.config["CREATE_TIMEOUT"],
+                      inventory=inventory, findings=findings)
+    except ValidationFailed as exc:
+        raise findings_error(exc.findings) from None
     key = current_app.config["BUNDLE_KEY"]
-    timeout = current_app.config["CREATE_TIMEOUT"]
+    warnings = _ignored(ignored)
+    failure: dict = {}
 
     def work(sink, cancel_event):
-        result = create(session, spec, isos=isos, timeout=timeout, sink=sink, cancel_event=cancel_event)
+        try:
+            result = run(job, sink, cancel_event)
+        except BaseException as exc:
+            failure["error"] = exc
+            raise
         # vic-machine-server names a VCH by its VM's managed object id.
-        body = {**result.to_dict(), "id": result.id.split(":")[-1]}
+        out = {**result.to_dict(), "id": result.id.split(":")[-1]}
+        out["warnings"] = warnings + out.get("warnings", [])
         if result.certs.mode != "no-tls":
             try:
                 bundle = result.certs.client_zip(result.name, result.docker_host or None)
-                bundle_store.store(session, vim.VirtualMachine(body["id"], session.stub), bundle, key)
+                bundle_store.store(session, vim.VirtualMachine(out["id"], session.stub), bundle, key)
             except Exception as exc:  # noqa: BLE001 - the VCH is up; only the download is missing
-                body.setdefault("warnings", []).append(f"The client certificate bundle could not be kept: {exc}")
-        return body
+                out["warnings"].append(f"The client certificate bundle could not be kept: {exc}")
+        return out
 
-    op = operations().start("create", f"{call.target_key}/{inventory.datacenter}/{spec.name}", call.target_key,
-                            session, dc, work)
-    return accepted(op)
+    op = operations().start("create", subject, call.target_key, session, dc, work, claim=claimed)
+    if prefer.wants(prefer.RESPOND_ASYNC):
+        answer, status, headers = accepted(op)
+        return jsonify({**answer, "warnings": warnings} if warnings else answer), status, {
+            **headers, **prefer.applied(prefer.RESPOND_ASYNC)}
+
+    def created(result: dict):
+        mine = {k: result[k] for k in ("id", "name", "docker_host", "admin_portal", "docker_env", "warnings")}
+        return {"vic_plugin": mine}, 201, {"Location": _vch_path(target, datacenter, result["id"])}
+
+    return _finish(op, failure, created)
 
 
-def _delete(target: str, vch_id: str, datacenter: str = ""):
-    """Start deleting a VCH. ``"containers": "all"`` is the force: it powers running containers off and deletes
-    a VCH of another version than the server's appliance ISO, otherwise refused with 409 ``version_mismatch``."""
-    body = request.get_json(silent=True) or {}
+def _delete_options(body) -> tuple[dict, list[str]]:
+    if body is None:
+        return {}, []
+    if not isinstance(body, dict):
+        raise InputError(FieldError("", "the deletion specification must be a JSON object"))
     errors = [FieldError(k, f"must be one of {', '.join(v)}") for k, v in DELETE_CHOICES.items()
               if k in body and body[k] not in v]
-    unknown = [FieldError(k, "is not a delete option") for k in body if k not in DELETE_CHOICES]
-    if errors or unknown:
-        raise InputError(errors + unknown)
+    if errors:
+        raise InputError(errors)
+    return body, [k for k in body if k not in DELETE_CHOICES]
+
+
+def _delete(body, target: str, vch_id: str, datacenter: str = ""):
+    """Delete a VCH. ``"containers": "all"`` is the force: it powers running containers off and deletes a VCH of
+    another version than the server's appliance ISO, otherwise refused with 409 ``version_mismatch``."""
+    options, ignored = _delete_options(body)
     call = call_for(target, datacenter)
     claimed = claim(f"{call.target_key}/{vch_id.split(':', 1)[-1]}")  # before any read: a racing delete is 409
     vch = _find(call, vch_id)
     privileges.require(call.session, vch.vm, privileges.DELETE, "delete a VCH", vch.name)
-    # "containers": "all" is the API's --force, as in vic-machine-server: it powers running containers off and
-    # lets a VCH of another version than our appliance ISO be deleted. Checked here so the refusal is a 409.
-    force = body.get("containers") == "all"
-    volumes = body.get("volume_stores") == "all"
+    force = options.get("containers") == "all"
+    volumes = options.get("volume_stores") == "all"
     hint = '"containers": "all"'
     installer = _appliance_iso()
-    check_version(vch, installer, force=force, force_hint=hint)
+    check_version(vch, installer, force=force, force_hint=hint)  # here, so the refusal is a 409
     session = call.session
+    warnings = _ignored(ignored)
+    failure: dict = {}
 
     def work(sink, cancel_event):
-        result = delete_vch(session, vch, force=force, delete_volumes=volumes, sink=sink, installer=installer,
-                            force_hint=hint)
-        return result.to_dict()
+        try:
+            result = delete_vch(session, vch, force=force, delete_volumes=volumes, sink=sink, installer=installer,
+                                force_hint=hint)
+        except BaseException as exc:
+            failure["error"] = exc
+            raise
+        out = result.to_dict()
+        out["warnings"] = warnings + out.get("warnings", [])
+        return out
 
     op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work,
                             claim=claimed)
-    return accepted(op)
-
-
-def _get(target: str, vch_id: str, datacenter: str = ""):
-    call = call_for(target, datacenter)
-    vch = _find(call, vch_id)
-    details = inspect_vch(vch).to_dict()
-    return {**_summary(vch), "runtime": {"power_state": vch.power_state, "upgrade_status": vch.upgrade_status,
-                                          "admin_portal": vch.admin_portal, "docker_host": vch.docker_host},
-            "inspect": details}
+    if prefer.wants(prefer.RESPOND_ASYNC):
+        answer, status, headers = accepted(op)
+        return answer, status, {**headers, **prefer.applied(prefer.RESPOND_ASYNC)}
+    return _finish(op, failure, lambda result: ({"vic_plugin": result}, 202))
 
 
 def _certificate(target: str, vch_id: str, datacenter: str = ""):
@@ -155,9 +214,7 @@ def _log(target: str, vch_id: str, datacenter: str = ""):
 
 def _containers(target: str, vch_id: str | None = None, datacenter: str = ""):
     call = call_for(target, datacenter)
-    vchs = list_vchs(call.session, datacenter)
-    if vch_id is not None:
-        vchs = [_find(call, vch_id)]
+    vchs = [_find(call, vch_id)] if vch_id is not None else list_vchs(call.session, datacenter)
     return {"containers": [c.to_dict() for c in list_containers(call.session, vchs)]}
 
 
@@ -166,62 +223,80 @@ def _routes(prefix: str, name: str) -> None:
 
     @blp.route(f"{prefix}/vch", endpoint=f"{name}VchList")
     class VchList(MethodView):
-        @blp.response(200)
-        def get(self, target, datacenter=""):
-            """The VCHs of the datacenter."""
+        @blp.arguments(args.ListArgs, location="query", as_kwargs=True)
+        @blp.response(200, models.VCH_List)
+        def get(self, target, datacenter="", **_):
+            """The VCHs of the datacenter (1.5.8), ``?compute-resource=`` narrowing to one compute resource."""
             return _list(target, datacenter)
 
-        @blp.response(202)
-        def post(self, target, datacenter=""):
-            """Create a VCH from the VCH model; answers 202 with the operation (progress at …/events)."""
-            return _create(target, datacenter)
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.arguments(models.model_schema(), description="The VCH to create (1.5.8's VCH model)")
+        @blp.arguments(args.PreferHeader, location="headers", as_kwargs=True)
+        @blp.response(201, models.VCH_Created, description="The VCH exists (1.5.8); Location names it")
+        @blp.alt_response(202, schema=models.Operation, description="Prefer: respond-async: the operation")
+        @blp.alt_response(400, schema=ErrorSchema, description="Bad input: messages per field path in errors")
+        @blp.alt_response(500, schema=ErrorSchema, description="The create failed; everything done was undone")
+        def post(self, body, target, datacenter="", **_):
+            """Create a VCH from the VCH model: 201 once it exists (1.5.8), or 202 at once with
+            ``Prefer: respond-async``."""
+            return _create(body, target, datacenter)
 
     @blp.route(f"{prefix}/vch/<vch_id>", endpoint=f"{name}Vch")
     class Vch(MethodView):
-        @blp.response(200)
-        def get(self, target, vch_id, datacenter=""):
-            """One VCH: summary, runtime and inspect details."""
-            return _get(target, vch_id, datacenter)
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.response(200, models.model_schema())
+        def get(self, target, vch_id, datacenter="", **_):
+            """One VCH as 1.5.8's VCH model (what create takes), our details under ``vic_plugin``."""
+            call = call_for(target, datacenter)
+            return shown(call.session, _find(call, vch_id))[0]
 
-        @blp.response(202)
-        def delete(self, target, vch_id, datacenter=""):
-            """Delete a VCH; body ``{"containers": "off|all", "volume_stores": "none|all"}``; answers 202."""
-            return _delete(target, vch_id, datacenter)
-
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.arguments(models.Deletion_Specification, required=False)
+        @blp.arguments(args.PreferHeader, location="headers", as_kwargs=True)
+        @blp.response(202, models.VCH_Deleted, description="The VCH is gone (1.5.8), or with "
+                                                          "Prefer: respond-async the operation deleting it")
+        def delete(self, body, target, vch_id, datacenter="", **_):
+            """Delete a VCH: 202 once it is gone (1.5.8), or at once with ``Prefer: respond-async``."""
+            return _delete(body, target, vch_id, datacenter)
 
     @blp.route(f"{prefix}/vch/<vch_id>/certificate", endpoint=f"{name}VchCertificate")
     class Certificate(MethodView):
-        @blp.response(200, content_type="application/x-pem-file")
-        def get(self, target, vch_id, datacenter=""):
-            """The VCH's server certificate (PEM); 404 when it has none."""
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.response(200, {"type": "string"}, content_type="application/x-pem-file")
+        def get(self, target, vch_id, datacenter="", **_):
+            """The VCH's server certificate (PEM, 1.5.8); 404 when it has none."""
             return _certificate(target, vch_id, datacenter)
 
     @blp.route(f"{prefix}/vch/<vch_id>/certificate-bundle", endpoint=f"{name}VchBundle")
     class Bundle(MethodView):
-        @blp.response(200, content_type="application/zip")
-        def get(self, target, vch_id, datacenter=""):
-            """The client certificate bundle (zip) of a TLS VCH created through the plug-in."""
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/zip")
+        def get(self, target, vch_id, datacenter="", **_):
+            """Ours: the client certificate bundle (zip) of a TLS VCH created through the plug-in."""
             return _bundle(target, vch_id, datacenter)
 
     @blp.route(f"{prefix}/vch/<vch_id>/log", endpoint=f"{name}VchLog")
     class Log(MethodView):
-        @blp.response(200, content_type="text/plain")
-        def get(self, target, vch_id, datacenter=""):
-            """The VCH's create log."""
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.response(200, {"type": "string"}, content_type="text/plain")
+        def get(self, target, vch_id, datacenter="", **_):
+            """The VCH's create log (1.5.8)."""
             return _log(target, vch_id, datacenter)
 
     @blp.route(f"{prefix}/vch/<vch_id>/containers", endpoint=f"{name}VchContainers")
     class VchContainers(MethodView):
-        @blp.response(200)
-        def get(self, target, vch_id, datacenter=""):
-            """The VCH's container VMs."""
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.response(200, models.Containers)
+        def get(self, target, vch_id, datacenter="", **_):
+            """Ours: the VCH's container VMs."""
             return _containers(target, vch_id, datacenter)
 
     @blp.route(f"{prefix}/containers", endpoint=f"{name}Containers")
     class Containers(MethodView):
-        @blp.response(200)
-        def get(self, target, datacenter=""):
-            """Every container VM of every VCH in the datacenter."""
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.response(200, models.Containers)
+        def get(self, target, datacenter="", **_):
+            """Ours: every container VM of every VCH in the datacenter."""
             return _containers(target, None, datacenter)
 
 

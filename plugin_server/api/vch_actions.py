@@ -3,17 +3,17 @@
 ``upgrade`` answers 202 with the operation (progress at ``/container/operations/<id>/events``); its optional body
 ``{"rollback": bool, "reset_progress": bool, "force": bool}``. ``debug`` is quick and answers 200 with what was
 done; its body ``{"enable_ssh": bool, "authorized_key": "ssh-…", "root_password": "…"}`` — the password is
-never echoed, logged or kept. An unknown action is 400; a bad body 422, as every other invalid input here.
+never echoed, logged or kept. An unknown action or a bad body is 400, as every other invalid input here.
 """
 
 from __future__ import annotations
 
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from plugin_server import privileges
+from plugin_server.api import args, models
 from plugin_server.api.common import Call, accepted, call_for, claim, installed_isos, operations
 from plugin_server.errors import ApiError
 from vic_machine.errors import FieldError, InputError
@@ -22,8 +22,8 @@ from vic_machine.operations.find import find_vch
 from vic_machine.operations.ls import VchSummary
 from vic_machine.operations.upgrade import upgrade
 
-blp = Blueprint("vch_actions", __name__, url_prefix="/container/target/<target>",
-                description="Actions on a virtual container host: upgrade, debug")
+blp = args.ApiBlueprint("vch_actions", __name__, url_prefix="/container/target/<target>",
+                        description="Actions on a virtual container host: upgrade, debug")
 
 ACTIONS = ("upgrade", "debug")
 UPGRADE_FIELDS = ("rollback", "reset_progress", "force")
@@ -39,9 +39,6 @@ UPGRADE_PRIVILEGES = (
     "Datastore.FileManagement",
 )
 DEBUG_PRIVILEGES = ("VirtualMachine.GuestOperations.Execute",)
-_ACTION_DOC = {"parameters": [{"in": "query", "name": "action", "required": True,
-                               "schema": {"type": "string", "enum": list(ACTIONS)}}]}
-
 
 def _body(allowed: dict[str, type]) -> dict:
     body = request.get_json(silent=True)
@@ -78,13 +75,13 @@ def _debug(call: Call, vch: VchSummary) -> tuple[dict, int]:
     privileges.require(call.session, vch.vm, DEBUG_PRIVILEGES, "debug a VCH", vch.name)
     result = debug(call.session, vch, enable_ssh=bool(body.get("enable_ssh")),
                    authorized_key=body.get("authorized_key"), root_password=body.get("root_password"))
-    return result.to_dict(), 200
+    return jsonify(result.to_dict()), 200
 
 
 def _act(target: str, vch_id: str, datacenter: str = ""):
     action = request.args.get("action", "")
     if action not in ACTIONS:
-        # vic-machine-server's answer to an unknown action is 400, not the 422 of a bad body.
+        # vic-machine-server's answer to an unknown action is 400.
         raise ApiError(400, f"Unknown action {action!r}: action must be one of {', '.join(ACTIONS)}",
                        code="invalid_input")
     # The ISOs are read first: without them there is nothing to upgrade to (and ls needs them for the status).
@@ -103,10 +100,11 @@ def _routes(prefix: str, name: str) -> None:
 
     @blp.route(f"{prefix}/vch/<vch_id>", endpoint=f"{name}VchAction", methods=["POST"])
     class VchAction(MethodView):
-        @blp.doc(**_ACTION_DOC)
-        @blp.response(202)
-        @blp.alt_response(200, description="debug: what was done")
-        def post(self, target, vch_id, datacenter=""):
+        @blp.arguments(args.ActionArgs, location="query", as_kwargs=True)
+        @blp.arguments(models.Action_Body, required=False)
+        @blp.response(202, models.Operation, description="upgrade: the operation")
+        @blp.alt_response(200, schema=models.Debugged, description="debug: what was done")
+        def post(self, _body, target, vch_id, datacenter="", **_):
             """Upgrade (202, an operation) or debug (200) a VCH: ``?action=upgrade|debug``."""
             return _act(target, vch_id, datacenter)
 

@@ -2,8 +2,11 @@
 
 PATCH takes a partial VCH model: only the fields given change. PUT takes the whole model (omitted secrets keep
 their stored values). Either is merged with the VCH's stored configuration and validated before anything is
-done — a bad change is 422 naming the fields, a VCH another operation holds 409 — then answers 202 with the
-operation; its first progress message says whether the VCH restarts. ``?reset_progress=true`` clears a stale
+done — a bad change is 400 naming the fields, a VCH another operation holds 409 — then answers 202 with the
+operation; its first progress message says whether the VCH restarts. A body in the form ``GET …/vch/<vch_id>``
+answers (1.5.8's conventions: managed objects by id, the base image size in KB, ``runtime``, ``vic_plugin``) is
+read as the change it is: what it shows unchanged is no change. Fields the model does not have are ignored and
+named in ``warnings``. ``?reset_progress=true`` clears a stale
 ``UpdateInProgress`` mark. ``?dry_run=true`` answers 200 with only the ``configure`` preview (what would change,
 whether it restarts the VCH) and changes nothing, so a wizard can ask before applying.
 
@@ -13,12 +16,13 @@ whether it restarts the VCH) and changes nothing, so a wizard can ask before app
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from plugin_server import privileges
+from plugin_server.api import args, models
 from plugin_server.api.common import accepted, call_for, findings_error, operations
+from plugin_server.api.vch_model import reconcile, shown, without_ours
 from vic_machine import spec as vch_spec
 from vic_machine.errors import FieldError, InputError
 from vic_machine.operations.configure import configure, preview
@@ -26,9 +30,10 @@ from vic_machine.operations.configure_change import LIVE, RESTART
 from vic_machine.operations.configure_spec import current_spec
 from vic_machine.operations.create import ValidationFailed
 from vic_machine.operations.find import find_vch
+from vic_machine.spec.schema import split_unknown
 
-blp = Blueprint("vch_configure", __name__, url_prefix="/container/target/<target>",
-                description="Reconfigure a virtual container host")
+blp = args.ApiBlueprint("vch_configure", __name__, url_prefix="/container/target/<target>",
+                        description="Reconfigure a virtual container host")
 
 CONFIGURE_PRIVILEGES = (
     "VirtualMachine.Config.AdvancedConfig",
@@ -39,8 +44,6 @@ CONFIGURE_PRIVILEGES = (
     "VirtualMachine.State.RemoveSnapshot",
     "Resource.EditPool",
 )
-_DOC = {"parameters": [{"in": "query", "name": name, "required": False, "schema": {"type": "boolean"}}
-                       for name in ("reset_progress", "dry_run")]}
 
 
 def _flag(name: str) -> bool:
@@ -59,13 +62,15 @@ def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
     session = call.session
     vch = find_vch(session, vch_id=vch_id, datacenter=datacenter)
     privileges.require(session, vch.vm, CONFIGURE_PRIVILEGES, "configure a VCH", vch.name)
+    body, ignored = split_unknown(reconcile(without_ours(body), *shown(session, vch)))
+    warnings = [f"{p}: not a field of the VCH model; ignored" for p in ignored]
     if not reset:
         try:
             planned = preview(session, vch, body, partial=partial)
         except ValidationFailed as exc:
             raise findings_error(exc.findings) from None
         if dry_run:
-            return {"configure": planned.to_dict()}, 200, {}
+            return jsonify({"configure": planned.to_dict(), "warnings": warnings}), 200
     timeout = current_app.config["CREATE_TIMEOUT"]
 
     def work(sink, cancel_event):
@@ -76,6 +81,8 @@ def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
     answer = op.to_dict()
     if not reset:
         answer["configure"] = planned.to_dict()
+    if warnings:
+        answer["warnings"] = warnings
     return answer, 202, accepted(op)[2]
 
 
@@ -91,25 +98,29 @@ def _routes(prefix: str, name: str) -> None:
 
     @blp.route(f"{prefix}/vch/<vch_id>/spec", endpoint=f"{name}VchSpec", methods=["GET"])
     class VchSpec(MethodView):
-        @blp.response(200)
-        def get(self, target, vch_id, datacenter=""):
-            """The VCH's current configuration as the VCH model (no secrets) and the configurable field paths."""
+        @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+        @blp.response(200, models.VCH_Spec)
+        def get(self, target, vch_id, datacenter="", **_):
+            """Ours: the VCH's current configuration as the core's model (no secrets) and the configurable field
+            paths."""
             return _spec(target, vch_id, datacenter)
 
     @blp.route(f"{prefix}/vch/<vch_id>", endpoint=f"{name}VchConfigure", methods=["PUT", "PATCH"])
     class VchConfigure(MethodView):
-        @blp.doc(**_DOC)
-        @blp.response(202)
-        @blp.alt_response(200, description="dry_run: the preview only")
-        def put(self, target, vch_id, datacenter=""):
-            """Reconfigure a VCH from the whole VCH model; 202 with the operation."""
+        @blp.arguments(args.ConfigureArgs, location="query", as_kwargs=True)
+        @blp.arguments(models.model_schema(), description="The whole VCH model (what GET answers will do)")
+        @blp.response(202, models.Operation, description="The operation reconfiguring the VCH")
+        @blp.alt_response(200, schema=models.Configure_Preview, description="dry_run: the preview only")
+        def put(self, _body, target, vch_id, datacenter="", **_):
+            """Ours (501 in 1.5.8): reconfigure a VCH from the whole VCH model; 202 with the operation."""
             return _configure(target, vch_id, datacenter, partial=False)
 
-        @blp.doc(**_DOC)
-        @blp.response(202)
-        @blp.alt_response(200, description="dry_run: the preview only")
-        def patch(self, target, vch_id, datacenter=""):
-            """Change only the fields given of a VCH; 202 with the operation."""
+        @blp.arguments(args.ConfigureArgs, location="query", as_kwargs=True)
+        @blp.arguments(models.model_schema(), description="Only the fields that change")
+        @blp.response(202, models.Operation, description="The operation reconfiguring the VCH")
+        @blp.alt_response(200, schema=models.Configure_Preview, description="dry_run: the preview only")
+        def patch(self, _body, target, vch_id, datacenter="", **_):
+            """Ours (501 in 1.5.8): change only the fields given of a VCH; 202 with the operation."""
             return _configure(target, vch_id, datacenter, partial=True)
 
 
