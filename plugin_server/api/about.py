@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from plugin_server import __version__
+from plugin_server.api import models
 from plugin_server.api.common import call_for
 from vic_machine import __version__ as core_version
 from vic_machine.errors import VicError
@@ -44,7 +45,10 @@ def _vcenter(target: str) -> dict:
 
 @blp.route("/about")
 class About(MethodView):
-    @blp.response(200)
+    @blp.doc(security=[], parameters=[{"in": "query", "name": "target", "required": False,
+                                       "schema": {"type": "string"},
+                                       "description": "Also this vCenter's versions and the registration"}])
+    @blp.response(200, models.About)
     def get(self):
         """Plug-in and core versions, Python and libraries; with ``?target=`` also vCenter and registration."""
         body = {

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from plugin_server.api import args, models
 from plugin_server.api.common import call_for
 from vic_machine.inventory import take_snapshot
 
@@ -17,15 +18,17 @@ def _snapshot(target: str, datacenter: str = ""):
 
 @blp.route("/inventory")
 class Inventory(MethodView):
-    @blp.response(200)
-    def get(self, target):
+    @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+    @blp.response(200, models.Inventory)
+    def get(self, target, **_):
         """Compute tree, hosts, datastores and networks of the target's only (or first named) datacenter."""
         return _snapshot(target)
 
 
 @blp.route("/datacenter/<datacenter>/inventory")
 class DatacenterInventory(MethodView):
-    @blp.response(200)
-    def get(self, target, datacenter):
+    @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
+    @blp.response(200, models.Inventory)
+    def get(self, target, datacenter, **_):
         """Compute tree, hosts, datastores and networks of one datacenter (name or managed object id)."""
         return _snapshot(target, datacenter)

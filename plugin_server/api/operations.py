@@ -17,6 +17,7 @@ from flask_smorest import Blueprint
 from pyVmomi import vim
 
 from plugin_server import privileges
+from plugin_server.api import models
 from plugin_server.api.common import Call, call_for, operations
 from plugin_server.auth import TOKEN_HEADER, has_credentials
 from plugin_server.errors import ApiError
@@ -127,7 +128,7 @@ def _remote_stream(op_id: str, session):
 
 @blp.route("/<op_id>")
 class OperationStatus(MethodView):
-    @blp.response(200)
+    @blp.response(200, models.Operation_State)
     def get(self, op_id):
         """State of an operation: running, success (with its result) or error (with what was undone).
         Its owner's, or readable with the privileges the operation needs on its object."""
@@ -139,7 +140,9 @@ class OperationStatus(MethodView):
 
 @blp.route("/<op_id>/events")
 class OperationEvents(MethodView):
-    @blp.response(200, content_type="text/event-stream")
+    @blp.response(200, {"type": "string", "description": "Server-sent events: `progress` per step (kind, step, "
+                                                     "index, total, message), then `end` with the state"},
+                  content_type="text/event-stream")
     def get(self, op_id):
         """Progress events as server-sent events (``progress`` per step, a final ``end`` with the state).
         Who may read them as above; a user may hold a bounded number of streams open (429 beyond)."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint as FlaskBlueprint
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from pyVmomi import vim
 
+from plugin_server.api import models
+from plugin_server.api.args import ApiBlueprint
 from plugin_server.auth import pinned_target, user_session
 from plugin_server.errors import ApiError
 from plugin_server.manifest import ICON_FILE, dynamic_items, render_manifest
@@ -30,7 +31,7 @@ UI_DIR = ROOT / "plugin_ui"
 # Clarity's stylesheet, installed by `npm ci` at the repository root (never fetched from a CDN).
 VENDOR_FILES = {"clr-ui.min.css": ROOT / "node_modules" / "@clr" / "ui" / "clr-ui.min.css"}
 
-blp = Blueprint("ui", __name__, description="The plug-in manifest, views and dynamic items")
+blp = ApiBlueprint("ui", __name__, description="The plug-in manifest, views and dynamic items")
 
 # Which dynamic item is visible for a VM, by what the VM is.
 _VISIBLE = {
@@ -67,10 +68,12 @@ FlaskBlueprint.add_url_rule(blp, "/ui/<path:path>", "ui_file", _static)
 
 @blp.route("/plugin.json")
 class Manifest(MethodView):
-    @blp.response(200)
+    @blp.doc(security=[])
+    @blp.response(200, {"type": "object", "description": "The remote plug-in manifest, in the vSphere Client's "
+                                                         "format"})
     def get(self):
         """The remote plug-in manifest the vSphere Client downloads."""
-        return render_manifest()
+        return jsonify(render_manifest())
 
 
 def parse_object_id(object_id: str) -> tuple[str, str, str]:
@@ -133,23 +136,25 @@ def _dynamic(uri: str) -> dict:
 
 @blp.route("/api/dynamic-items/vm/summary")
 class VmSummaryItems(MethodView):
-    @blp.response(200)
-    def post(self):
+    @blp.arguments(models.Object_Ids)
+    @blp.response(200, models.Dynamic_Items)
+    def post(self, _body):
         """Whether the VCH / container summary card shows on the given VMs."""
         return _dynamic("api/dynamic-items/vm/summary")
 
 
 @blp.route("/api/dynamic-items/vm/actions")
 class VmActionItems(MethodView):
-    @blp.response(200)
-    def post(self):
+    @blp.arguments(models.Object_Ids)
+    @blp.response(200, models.Dynamic_Items)
+    def post(self, _body):
         """Whether "Delete Virtual Container Host" shows for the given VMs."""
         return _dynamic("api/dynamic-items/vm/actions")
 
 
 @blp.route("/api/targets")
 class Targets(MethodView):
-    @blp.response(200)
+    @blp.response(200, models.Targets)
     def get(self):
         """The vCenters this server serves, each with its instance uuid and datacenters (the caller's view)."""
         out = []
@@ -166,9 +171,10 @@ class Targets(MethodView):
 
 @blp.route("/api/create-command")
 class CreateCommand(MethodView):
-    @blp.response(200)
-    def post(self):
+    @blp.arguments(models.model_schema(), description="The VCH model")
+    @blp.response(200, models.Create_Command)
+    def post(self, _body):
         """The ``vic-machine create`` command equivalent to a VCH model (password left out), for the wizard."""
-        spec = vch_spec.load(request.get_json(silent=True) or {})
+        spec, _ignored = vch_spec.load_lenient(request.get_json(silent=True) or {})
         flags = to_create_flags(spec)
         return {"command": " ".join(["vic-machine-linux create", *flags]), "flags": flags}
