@@ -18,7 +18,7 @@ from pyVmomi import vim
 from plugin_server import bundle_store, privileges
 from plugin_server.api import args, models, prefer
 from plugin_server.api.common import Call, accepted, call_for, claim, findings_error, installed_isos, operations
-from plugin_server.api.vch_model import list_item, pool_names, shown, without_ours
+from plugin_server.api.vch_model import ignored, list_item, pool_names, shown, without_ours
 from plugin_server.errors import ApiError, status_of
 from plugin_server.schemas import ErrorSchema
 from vic_machine import spec as vch_spec
@@ -57,10 +57,6 @@ def _vch_path(target: str, datacenter: str, vch_id: str) -> str:
     return f"{where}/vch/{vch_id}"
 
 
-def _ignored(paths: list[str]) -> list[str]:
-    return [f"{p}: not a field of this model; ignored" for p in paths]
-
-
 def _list(target: str, datacenter: str = ""):
     call = call_for(target, datacenter)
     compute = request.args.get("compute-resource", "")
@@ -76,18 +72,32 @@ def _list(target: str, datacenter: str = ""):
     return {"vchs": [list_item(v, names) for v in vchs]}
 
 
-def _finish(op, failure: dict, done) -> tuple:
-    """The answer once a synchronous operation is over: ``done(result)`` on success, else its error with the
-    status its cause has (500 for a failed run, as 1.5.8)."""
-    prefer.wait(op)
-    if op.state == "success":
-        return done(op.result)
-    cause = failure.get("error")
-    return jsonify(op.error), status_of(cause) if isinstance(cause, VicError) else 500
+class _Outcome:
+    """A synchronous answer: what the operation's work raised, so its error is answered with the status its cause
+    has (500 for a failed run, as 1.5.8)."""
+
+    def __init__(self) -> None:
+        self.cause: BaseException | None = None
+
+    def watch(self, work):
+        def watched(sink, cancel_event):
+            try:
+                return work(sink, cancel_event)
+            except BaseException as exc:
+                self.cause = exc
+                raise
+        return watched
+
+    def answer(self, op, done) -> tuple:
+        """Once ``op`` is over: ``done(result)`` on success, else its error."""
+        prefer.wait(op)
+        if op.state == "success":
+            return done(op.result)
+        return jsonify(op.error), status_of(self.cause) if isinstance(self.cause, VicError) else 500
 
 
 def _create(body, target: str, datacenter: str = ""):
-    spec, ignored = vch_spec.load_lenient(without_ours(body if body is not None else {}))
+    spec, unknown = vch_spec.load_lenient(without_ours(body if body is not None else {}))
     vch_spec.validate_input(spec)
     call = call_for(target, datacenter)
     session = call.session
@@ -106,15 +116,11 @@ def _create(body, target: str, datacenter: str = ""):
     except ValidationFailed as exc:
         raise findings_error(exc.findings) from None
     key = current_app.config["BUNDLE_KEY"]
-    warnings = _ignored(ignored)
-    failure: dict = {}
+    warnings = ignored(unknown)
+    outcome = _Outcome()
 
     def work(sink, cancel_event):
-        try:
-            result = run(job, sink, cancel_event)
-        except BaseException as exc:
-            failure["error"] = exc
-            raise
+        result = run(job, sink, cancel_event)
         # vic-machine-server names a VCH by its VM's managed object id.
         out = {**result.to_dict(), "id": result.id.split(":")[-1]}
         out["warnings"] = warnings + out.get("warnings", [])
@@ -126,7 +132,7 @@ def _create(body, target: str, datacenter: str = ""):
                 out["warnings"].append(f"The client certificate bundle could not be kept: {exc}")
         return out
 
-    op = operations().start("create", subject, call.target_key, session, dc, work, claim=claimed)
+    op = operations().start("create", subject, call.target_key, session, dc, outcome.watch(work), claim=claimed)
     if prefer.wants(prefer.RESPOND_ASYNC):
         answer, status, headers = accepted(op)
         return jsonify({**answer, "warnings": warnings} if warnings else answer), status, {
@@ -136,7 +142,7 @@ def _create(body, target: str, datacenter: str = ""):
         mine = {k: result[k] for k in ("id", "name", "docker_host", "admin_portal", "docker_env", "warnings")}
         return {"vic_plugin": mine}, 201, {"Location": _vch_path(target, datacenter, result["id"])}
 
-    return _finish(op, failure, created)
+    return outcome.answer(op, created)
 
 
 def _delete_options(body) -> tuple[dict, list[str]]:
@@ -154,7 +160,7 @@ def _delete_options(body) -> tuple[dict, list[str]]:
 def _delete(body, target: str, vch_id: str, datacenter: str = ""):
     """Delete a VCH. ``"containers": "all"`` is the force: it powers running containers off and deletes a VCH of
     another version than the server's appliance ISO, otherwise refused with 409 ``version_mismatch``."""
-    options, ignored = _delete_options(body)
+    options, unknown = _delete_options(body)
     call = call_for(target, datacenter)
     claimed = claim(f"{call.target_key}/{vch_id.split(':', 1)[-1]}")  # before any read: a racing delete is 409
     vch = _find(call, vch_id)
@@ -165,26 +171,22 @@ def _delete(body, target: str, vch_id: str, datacenter: str = ""):
     installer = _appliance_iso()
     check_version(vch, installer, force=force, force_hint=hint)  # here, so the refusal is a 409
     session = call.session
-    warnings = _ignored(ignored)
-    failure: dict = {}
+    warnings = ignored(unknown)
+    outcome = _Outcome()
 
     def work(sink, cancel_event):
-        try:
-            result = delete_vch(session, vch, force=force, delete_volumes=volumes, sink=sink, installer=installer,
-                                force_hint=hint)
-        except BaseException as exc:
-            failure["error"] = exc
-            raise
+        result = delete_vch(session, vch, force=force, delete_volumes=volumes, sink=sink, installer=installer,
+                            force_hint=hint)
         out = result.to_dict()
         out["warnings"] = warnings + out.get("warnings", [])
         return out
 
-    op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm, work,
-                            claim=claimed)
+    op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm,
+                            outcome.watch(work), claim=claimed)
     if prefer.wants(prefer.RESPOND_ASYNC):
         answer, status, headers = accepted(op)
         return answer, status, {**headers, **prefer.applied(prefer.RESPOND_ASYNC)}
-    return _finish(op, failure, lambda result: ({"vic_plugin": result}, 202))
+    return outcome.answer(op, lambda result: ({"vic_plugin": result}, 202))
 
 
 def _certificate(target: str, vch_id: str, datacenter: str = ""):

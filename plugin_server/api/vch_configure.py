@@ -22,7 +22,7 @@ from flask.views import MethodView
 from plugin_server import privileges
 from plugin_server.api import args, models
 from plugin_server.api.common import accepted, call_for, findings_error, operations
-from plugin_server.api.vch_model import reconcile, shown, without_ours
+from plugin_server.api.vch_model import ignored, reconcile, shown, without_ours
 from vic_machine import spec as vch_spec
 from vic_machine.errors import FieldError, InputError
 from vic_machine.operations.configure import configure, preview
@@ -62,8 +62,8 @@ def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
     session = call.session
     vch = find_vch(session, vch_id=vch_id, datacenter=datacenter)
     privileges.require(session, vch.vm, CONFIGURE_PRIVILEGES, "configure a VCH", vch.name)
-    body, ignored = split_unknown(reconcile(without_ours(body), *shown(session, vch)))
-    warnings = [f"{p}: not a field of the VCH model; ignored" for p in ignored]
+    body, unknown = split_unknown(reconcile(without_ours(body), *shown(session, vch)))
+    warnings = ignored(unknown)
     if not reset:
         try:
             planned = preview(session, vch, body, partial=partial)

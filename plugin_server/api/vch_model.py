@@ -115,7 +115,6 @@ def shown(session: Session, vch: VchSummary) -> tuple[dict, dict]:
     storage["base_image_size"] = {"value": config.storage.scratch_size, "units": "KB"}
     data["network"] = _network(data, config)
     data["auth"] = _auth(data, config)
-    data["version"] = config.version or None
     data["runtime"] = {"power_state": vch.power_state, "upgrade_status": vch.upgrade_status,
                        "admin_portal": vch.admin_portal, "docker_host": vch.docker_host}
     data["vic_plugin"] = {
@@ -140,6 +139,11 @@ def pool_names(session: Session, vchs: list[VchSummary]) -> dict[str, str]:
     pools = {v.props["resourcePool"] for v in vchs if v.props.get("resourcePool") is not None}
     found = retrieve_objects(session.content, list(pools), ["name"]) if pools else {}
     return {p._moId: props.get("name", "") for p, props in found.items()}
+
+
+def ignored(paths: list[str]) -> list[str]:
+    """The warnings naming the fields of a body that were ignored."""
+    return [f"{p}: not a field of this model; ignored" for p in paths]
 
 
 def without_ours(body: Any) -> Any:
