@@ -25,6 +25,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     }
     for key in MODEL_FLAGS:
         parser.add_argument("--" + key.replace("_", "-"), dest=key, type=int, help=helps[key])
+    parser.add_argument("--page-size", dest="page_size", type=int, default=0,
+                        help="most objects in one page of a property-collector answer (0: only maxObjects limits)")
     parser.add_argument("--listen", default="127.0.0.1:0", help="address:port (port 0 = any free port)")
     parser.add_argument("--username", default="user")
     parser.add_argument("--password", default="pass")
@@ -36,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     model = {key: getattr(args, key) for key in MODEL_FLAGS if getattr(args, key) is not None}
     try:
-        sim = Simulator.start(username=args.username, password=args.password, listen=args.listen, **model)
+        sim = Simulator.start(username=args.username, password=args.password, listen=args.listen,
+                              page_size=args.page_size, **model)
     except (BuildError, SimulatorError) as exc:
         print(exc, file=sys.stderr)
         return 1

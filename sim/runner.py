@@ -75,12 +75,16 @@ class Simulator:
         listen: str = "127.0.0.1:0",
         timeout: float = START_TIMEOUT,
         users: dict[str, str] | None = None,
+        page_size: int = 0,
         **model: int,
     ) -> "Simulator":
         """Build the binary if needed, start it and wait until it listens.
 
         :param users: further users who may log in, ``{name: password}`` (no ":" in either); they hold
             only the privileges that permissions (``AuthorizationManager.SetEntityPermissions``) grant them.
+        :param page_size: the most objects one page of a property-collector answer holds, whatever
+            ``RetrieveOptions.maxObjects`` asks, as vCenter's own limit (``-page-size``); the rest comes
+            with a token for ``ContinueRetrievePropertiesEx``. 0 (default): only ``maxObjects`` limits a page.
         :param model: inventory size, any of ``dc``, ``cluster``, ``host`` (per
             cluster), ``standalone_host``, ``vm`` (per host), ``pg``, ``ds``;
             missing ones keep the simulator's defaults (1, 1, 3, 1, 2, 1, 1).
@@ -100,6 +104,8 @@ class Simulator:
                 "-listen", listen, "-username", username, "-password", password]
         for key, value in model.items():
             args += [MODEL_FLAGS[key], str(int(value))]
+        if page_size:
+            args += ["-page-size", str(int(page_size))]
         for name, secret in (users or {}).items():
             args += ["-user", f"{name}:{secret}"]
         log = open(workdir / "vcsim.log", "wb")

@@ -47,6 +47,7 @@ func parseFlags() options {
 	flag.IntVar(&o.model.vmsPerHost, "vm", 2, "virtual machines per host")
 	flag.IntVar(&o.model.portgroups, "pg", 1, "distributed port groups per datacenter")
 	flag.IntVar(&o.model.datastores, "ds", 1, "datastores per datacenter, mounted on all its hosts")
+	flag.IntVar(&serverPageSize, "page-size", 0, "most objects in one page of a property-collector answer, whatever maxObjects asks (0: only maxObjects limits), as vCenter's own limit")
 	flag.IntVar(&o.model.noVicEngine, "no-vic-engine", 0, "hosts of each cluster or standalone host (the first N by name) without the vic-engine firewall ruleset, as on vSphere 6.5")
 	flag.Parse()
 	return o
@@ -64,6 +65,9 @@ func run(o options) error {
 	if err := o.model.validate(); err != nil {
 		return err
 	}
+	if serverPageSize < 0 {
+		return fmt.Errorf("-page-size %d: must be 0 (no limit) or more", serverPageSize)
+	}
 	simulator.Trace = o.trace
 
 	model := o.model.vpx()
@@ -76,6 +80,7 @@ func run(o options) error {
 		return err
 	}
 	installAuthorizationManager()
+	installPagedCollector()
 
 	cert, err := newCertificate()
 	if err != nil {
@@ -93,7 +98,7 @@ func run(o options) error {
 	}
 	// NewServer builds its own mux; put our hooks in front of it before any
 	// client can know the port (the state file is written below).
-	server.Config.Handler = newHooks(server.Config.Handler)
+	server.Config.Handler = newHooks(pagingGuard(server.Config.Handler))
 
 	st := newState(server.URL, o.username, o.password, cert)
 	if o.stateFile != "" {
