@@ -1,45 +1,78 @@
-"""Entry point of ``vic-machine``: commands are registered here, errors printed once."""
+"""Entry point of ``vic-machine``: commands are registered here, errors printed once.
+
+Each command's module is imported only when that command runs (or its own help is asked for): ``--help`` and
+``version`` load neither pyVmomi nor the spec, and ``ls`` only what listing needs.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from vic_machine.cli.cert import cert
-from vic_machine.cli.configure import configure
-from vic_machine.cli.create import create
-from vic_machine.cli.debug import debug
-from vic_machine.cli.delete import delete
-from vic_machine.cli.inspect import inspect
-from vic_machine.cli.inventory import inventory
-from vic_machine.cli.ls import ls
-from vic_machine.cli.update import update
-from vic_machine.cli.upgrade import upgrade
-from vic_machine.cli.version import version
-from vic_machine.cli.findings import show_findings
 from vic_machine.cli.goflags import GoFlagsGroup
-from vic_machine.cli.options import restore_log_level
 from vic_machine.errors import Cancelled, InputError, OperationFailed, VicError
-from vic_machine.operations.create import ValidationFailed
+
+# name → (module, attribute, short help as the command's own docstring gives it; a test keeps them equal)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "version": ("vic_machine.cli.version", "version", "Show the version of vic-machine."),
+    "ls": ("vic_machine.cli.ls", "ls", "List the virtual container hosts of a datacenter."),
+    "inventory": ("vic_machine.cli.inventory", "inventory",
+                  "Show the compute resources, hosts, datastores and networks a VCH can use."),
+    "create": ("vic_machine.cli.create", "create",
+               "Create a virtual container host (-x shows the advanced options too)."),
+    "inspect": ("vic_machine.cli.inspect", "inspect",
+                "Show a VCH's endpoints and Docker settings; `inspect config` prints the create options it is "
+                "configured with, rebuilt from its configuration as vic-machine 1.5.8 prints them."),
+    "delete": ("vic_machine.cli.delete", "delete", "Delete a VCH and its containers."),
+    "cert": ("vic_machine.cli.cert", "cert",
+             "Package a VCH's client certificates for Docker clients (the key is never stored in vCenter)."),
+    "update": ("vic_machine.cli.update", "update", "Change settings of the target (firewall)."),
+    "configure": ("vic_machine.cli.configure", "configure",
+                  "Change the configuration of a VCH; a change needing a restart is done under a snapshot "
+                  "(-x: every flag)."),
+    "upgrade": ("vic_machine.cli.upgrade", "upgrade",
+                "Upgrade a VCH to the version of the ISOs; --force even when it has that version already."),
+    "debug": ("vic_machine.cli.debug", "debug",
+              "Enable SSH in a VCH's endpoint VM and set its root password, for troubleshooting."),
+}
 
 
-@click.group(cls=GoFlagsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(GoFlagsGroup):
+    """A group that imports a command's module when the command is looked up, not before.
+
+    The group's own ``--help`` lists the commands from :data:`COMMANDS` without importing any of them.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attr, _ = COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None and command.hidden:
+                continue
+            rows.append((name, command, COMMANDS.get(name, ("", "", ""))[2]))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([
+                    (name, command.get_short_help_str(limit) if command is not None
+                     else click.utils.make_default_short_help(short, limit))
+                    for name, command, short in rows])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Create and manage virtual container hosts (VCHs) on vSphere."""
-
-
-cli.add_command(version)
-cli.add_command(ls)
-cli.add_command(inventory)
-cli.add_command(create)
-cli.add_command(inspect)
-cli.add_command(delete)
-cli.add_command(cert)
-cli.add_command(update)
-cli.add_command(configure)
-cli.add_command(upgrade)
-cli.add_command(debug)
 
 
 def _flag_for(path: str) -> str:
@@ -60,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(argv)
     finally:
-        restore_log_level()
+        options = sys.modules.get("vic_machine.cli.options")  # only a command that ran can have set it
+        if options is not None:
+            options.restore_log_level()
 
 
 def _run(argv: list[str] | None) -> int:
@@ -77,21 +112,28 @@ def _run(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
-    except ValidationFailed as exc:
+    except VicError as exc:
+        return _report(exc)
+    return code if isinstance(code, int) else 0
+
+
+def _report(exc: VicError) -> int:
+    """Print a core error once; the exit code 1.5.8 gives it (2 for bad input, 130 when cancelled)."""
+    create = sys.modules.get("vic_machine.operations.create")  # loaded whenever ValidationFailed can be raised
+    if create is not None and isinstance(exc, create.ValidationFailed):
+        from vic_machine.cli.findings import show_findings
+
         show_findings(exc.findings, "table")
         click.echo(f"Error: {exc}", err=True)
         return 2
-    except OperationFailed as exc:
-        click.echo(f"Error: {exc}", err=True)
-        return 130 if isinstance(exc.cause, Cancelled) else 1
-    except InputError as exc:
+    if isinstance(exc, InputError):
         for err in exc.errors:
             click.echo(f"Error: {_flag_for(err.path)}: {err.message}", err=True)
         return 2
-    except VicError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        return 1
-    return code if isinstance(code, int) else 0
+    click.echo(f"Error: {exc}", err=True)
+    if isinstance(exc, OperationFailed):
+        return 130 if isinstance(exc.cause, Cancelled) else 1
+    return 1
 
 
 if __name__ == "__main__":

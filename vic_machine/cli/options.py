@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from vic_machine.target import Target, parse_target
-from vic_machine.vsphere.session import Session, connect
+
+if TYPE_CHECKING:
+    from vic_machine.vsphere.session import Session
 
 log = logging.getLogger("vic_machine.cli")
 
@@ -42,6 +45,8 @@ def output_option(func):
 
 def open_session(target: Target, force: bool, timeout: float | None = None) -> Session:
     """Log in; ``timeout`` (seconds, from ``--timeout``) bounds every answer vCenter owes this session."""
+    from vic_machine.vsphere.session import connect  # pyVmomi: only for commands that log in
+
     log.debug("Connecting to %s", target.display)
     session = connect(target, force=force) if timeout is None else connect(target, force=force, timeout=timeout)
     log.debug("Logged in to %s as %s (certificate SHA-256 %s)", target.display, session.user,

@@ -5,11 +5,24 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-from rich.console import Console
-from rich.table import Table
 
-console = Console()
-errors = Console(stderr=True)
+class _LazyConsole:
+    """A rich ``Console`` made on first use: commands that print no rich text never import rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+console = _LazyConsole()
+errors = _LazyConsole(stderr=True)
 
 
 def emit_json(data: Any) -> None:
@@ -44,6 +57,8 @@ def emit_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], empty: str
     if not console.is_terminal:
         click_echo(tab_text([columns, *rows], padding=2, min_width=0))
         return
+    from rich.table import Table
+
     table = Table(*columns, box=None, header_style="bold", pad_edge=False)
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))

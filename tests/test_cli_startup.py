@@ -1,0 +1,44 @@
+"""``vic-machine`` imports only what the command run uses (issue 17: ``--help`` and ``version`` start fast)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from vic_machine.cli.main import COMMANDS
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_listed_help_is_the_commands_own(name):
+    module, attr, short = COMMANDS[name]
+    command = getattr(importlib.import_module(module), attr)
+    assert command.get_short_help_str(10_000) == short
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    script = ("import sys, json\nfrom vic_machine.cli.main import main\nmain(%r)\n"
+              "print(json.dumps(sorted(sys.modules)), file=sys.stderr)" % args)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["version"]])
+def test_help_and_version_import_no_command(args):
+    loaded = _modules_after(args)
+    heavy = {"pyVmomi", "rich", "marshmallow", "cryptography", "vic_machine.spec", "vic_machine.operations"}
+    assert not loaded & heavy
+    assert not {m for m in loaded if m.startswith("vic_machine.cli.")} - {
+        "vic_machine.cli.main", "vic_machine.cli.goflags", "vic_machine.cli.version"}
+
+
+def test_ls_imports_only_what_listing_needs():
+    loaded = _modules_after(["ls", "--help"])
+    assert "vic_machine.operations.ls" in loaded
+    unwanted = {"marshmallow", "cryptography", "rich", "vic_machine.spec", "vic_machine.inventory.snapshot",
+                "vic_machine.operations.create", "vic_machine.operations.cert", "vic_machine.cli.cert",
+                "vic_machine.cli.configure"}
+    assert not loaded & unwanted
