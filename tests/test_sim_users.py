@@ -13,9 +13,16 @@ READ_ONLY_ROLE = -2
 ADMIN_ROLE = -1
 
 
+DATACENTER: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def usersim(start_sim):
-    return start_sim(users={"viewer": "view-pass", "other": "other-pass"})
+    sim = start_sim(users={"viewer": "view-pass", "other": "other-pass"})
+    si = sim.connect()
+    DATACENTER["id"] = si.content.rootFolder.childEntity[0]._moId
+    Disconnect(si)
+    return sim
 
 
 def login(sim, user, password):
@@ -50,7 +57,8 @@ def grant(si, entity, role_id, user="viewer", propagate=True):
 
 
 def datacenter(si):
-    return si.content.rootFolder.childEntity[0]
+    """DC0 in ``si``'s session, named without reading the root folder (which a user without permissions may not)."""
+    return vim.Datacenter(DATACENTER["id"], si._stub)
 
 
 def has(si, entity, session_id=None, privileges=PRIVILEGES):
@@ -134,12 +142,13 @@ def test_permissions_of_another_user_do_not_apply(admin, viewer):
 
 def test_has_privilege_on_entities_answers_per_entity(admin, viewer):
     dc = datacenter(viewer)
-    grant(admin, dc.hostFolder, READ_ONLY_ROLE)
+    host_folder = datacenter(admin).hostFolder  # the viewer may not read the datacenter yet
+    grant(admin, host_folder, READ_ONLY_ROLE)
     authz = viewer.content.authorizationManager
     key = viewer.content.sessionManager.currentSession.key
-    answers = authz.HasPrivilegeOnEntities(entity=[dc, dc.hostFolder], sessionId=key, privId=["System.Read"])
+    answers = authz.HasPrivilegeOnEntities(entity=[dc, host_folder], sessionId=key, privId=["System.Read"])
     granted = {a.entity._moId: [p.isGranted for p in a.privAvailability] for a in answers}
-    assert granted == {dc._moId: [False], dc.hostFolder._moId: [True]}
+    assert granted == {dc._moId: [False], host_folder._moId: [True]}
 
 
 def test_unknown_session_is_refused(admin):

@@ -47,6 +47,9 @@ func (h *hooks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveCloneTicket(h.next, w, r)
 		return
 	}
+	if refuseFileAccess(w, r) {
+		return
+	}
 	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/sdk") {
 		h.next.ServeHTTP(w, r)
 		return
@@ -73,8 +76,15 @@ func (h *hooks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	// Privileges (permissions_enforce.go): refused before anything changes.
+	if refuseCall(w, r, body, call) {
+		return
+	}
 	if call.method == "ReconfigureComputeResource_Task" {
 		applyDrsConfig(call.this, body)
+	}
+	if serveFiltered(h.next, w, r, call) {
+		return
 	}
 	after := afterHooks[call.method]
 	if after == nil {

@@ -10,7 +10,11 @@ package main
 //     most specific permissions grant it: walking from the entity up to the
 //     root folder, the first level with a permission for the user itself wins,
 //     else the first level with one for any of its groups. Permissions on an
-//     ancestor count only with propagate=true, as in vCenter.
+//     ancestor count only with propagate=true, as in vCenter. A virtual
+//     machine inherits along two lines at once, its folder's and its resource
+//     pool's (the union of both).
+//
+// permissions_enforce.go checks the same privileges on the calls themselves.
 
 import (
 	"fmt"
@@ -73,35 +77,58 @@ func (m *AuthorizationManager) granted(user string, entity types.ManagedObjectRe
 	return set, false
 }
 
+// effectiveRoles: the roles of the most specific permissions for user (or its
+// groups) on entity or, propagated, on its parents. A virtual machine without
+// one of its own inherits from its folder and its resource pool at once, as in
+// vSphere: both lines count.
 func (m *AuthorizationManager) effectiveRoles(user string, groups []string, entity types.ManagedObjectReference) []int32 {
-	ref, own := &entity, true
+	if vm, ok := simulator.Map.Get(entity).(*simulator.VirtualMachine); ok && vm.ResourcePool != nil {
+		if own, found := m.levelRoles(user, groups, entity, true); found {
+			return own
+		}
+		folder := m.inheritedRoles(user, groups, vm.Parent, false)
+		return append(folder, m.inheritedRoles(user, groups, vm.ResourcePool, false)...)
+	}
+	return m.inheritedRoles(user, groups, &entity, true)
+}
+
+// inheritedRoles walks from ref up to the root folder; the first level with a
+// permission for user (else for its groups) decides.
+func (m *AuthorizationManager) inheritedRoles(user string, groups []string, ref *types.ManagedObjectReference, own bool) []int32 {
 	for ref != nil {
 		e, ok := simulator.Map.Get(*ref).(mo.Entity)
 		if !ok {
 			return nil
 		}
-		res := m.RetrieveEntityPermissions(&types.RetrieveEntityPermissions{Entity: *ref}).(*methods.RetrieveEntityPermissionsBody).Res
-		var userRoles, groupRoles []int32
-		for _, p := range res.Returnval {
-			if !own && !p.Propagate {
-				continue
-			}
-			switch {
-			case !p.Group && strings.EqualFold(p.Principal, user):
-				userRoles = append(userRoles, p.RoleId)
-			case p.Group && inGroups(p.Principal, groups):
-				groupRoles = append(groupRoles, p.RoleId)
-			}
-		}
-		if len(userRoles) > 0 {
-			return userRoles
-		}
-		if len(groupRoles) > 0 {
-			return groupRoles
+		if roles, found := m.levelRoles(user, groups, *ref, own); found {
+			return roles
 		}
 		ref, own = e.Entity().Parent, false
 	}
 	return nil
+}
+
+// levelRoles: the roles the permissions set on ref itself give user (those
+// for the user win over those for its groups); from a child (own false) only
+// the propagating ones count.
+func (m *AuthorizationManager) levelRoles(user string, groups []string, ref types.ManagedObjectReference, own bool) ([]int32, bool) {
+	res := m.RetrieveEntityPermissions(&types.RetrieveEntityPermissions{Entity: ref}).(*methods.RetrieveEntityPermissionsBody).Res
+	var userRoles, groupRoles []int32
+	for _, p := range res.Returnval {
+		if !own && !p.Propagate {
+			continue
+		}
+		switch {
+		case !p.Group && strings.EqualFold(p.Principal, user):
+			userRoles = append(userRoles, p.RoleId)
+		case p.Group && inGroups(p.Principal, groups):
+			groupRoles = append(groupRoles, p.RoleId)
+		}
+	}
+	if len(userRoles) > 0 {
+		return userRoles, true
+	}
+	return groupRoles, len(groupRoles) > 0
 }
 
 func inGroups(name string, groups []string) bool {
@@ -188,4 +215,29 @@ func (m *AuthorizationManager) HasUserPrivilegeOnEntities(req *types.HasUserPriv
 			types.EntityPrivilege{Entity: e, PrivAvailability: m.availability(req.UserName, e, req.PrivId)})
 	}
 	return body
+}
+
+// SetEntityPermissions adds the given permissions to the entity's, replacing
+// only those for the same principal, as vCenter does; vcsim 0.24.2 replaces
+// the entity's whole list, so granting one user dropped every other's.
+func (m *AuthorizationManager) SetEntityPermissions(req *types.SetEntityPermissions) soap.HasFault {
+	if simulator.Map.Get(req.Entity) == nil {
+		return &methods.SetEntityPermissionsBody{Fault_: entityFault(req.Entity)}
+	}
+	res := m.RetrieveEntityPermissions(&types.RetrieveEntityPermissions{Entity: req.Entity}).(*methods.RetrieveEntityPermissionsBody).Res
+	list := append([]types.Permission(nil), res.Returnval...)
+	for _, p := range req.Permission {
+		entity := req.Entity
+		p.Entity = &entity
+		replaced := false
+		for i, have := range list {
+			if have.Group == p.Group && strings.EqualFold(have.Principal, p.Principal) {
+				list[i], replaced = p, true
+			}
+		}
+		if !replaced {
+			list = append(list, p)
+		}
+	}
+	return m.AuthorizationManager.SetEntityPermissions(&types.SetEntityPermissions{This: req.This, Entity: req.Entity, Permission: list})
 }

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, urlencode
 
-from vic_machine.errors import Cancelled, TargetError, VicError
+from vic_machine.errors import AuthenticationError, Cancelled, PermissionDenied, TargetError, VicError
 from vic_machine.vsphere.session import Session
 
 # Delays before the 2nd, 3rd, … attempt (VIC retries uploads with backoff too).
@@ -68,6 +68,14 @@ def _send(session: Session, url_path: str, body: BinaryIO, size: int) -> None:
             conn.send(chunk)
         response = conn.getresponse()
         response.read()
+        # Refusals are final: retrying cannot grant a privilege. What vCenter said stays out of the message.
+        if response.status == 401:
+            raise AuthenticationError("vCenter refused the file upload: the session is not logged in",
+                                      remedy="Log in again")
+        if response.status == 403:
+            raise PermissionDenied(f"vCenter refused the file upload to {url_path.split('?')[0]}: missing "
+                                   "privilege Datastore.FileManagement on the datastore",
+                                   remedy="Ask your vSphere administrator for Datastore.FileManagement on it")
         if response.status not in (200, 201, 204):
             raise OSError(f"vCenter answered {response.status} {response.reason}")
     finally:
@@ -85,7 +93,7 @@ def _put(session: Session, datacenter: str, datastore: str, path: str, open_body
             with open_body() as body:
                 _send(session, url_path, body, size)
             return
-        except TargetError:
+        except (TargetError, AuthenticationError, PermissionDenied):
             raise
         except (OSError, http.client.HTTPException) as exc:
             if attempt == attempts:

@@ -35,6 +35,13 @@ def fault_message(exc: BaseException) -> str:
     return msg or fault_name(exc)
 
 
+def _object_of(exc: BaseException) -> str:
+    """The object a NoPermission fault names, as "Folder group-v3" (vCenter names it by reference only)."""
+    ref = getattr(exc, "object", None)
+    moid = getattr(ref, "_moId", "")
+    return f"{type(ref).__name__.rsplit('.', 1)[-1]} {moid}" if moid else ""
+
+
 def translate(exc: BaseException, action: str, obj: str = "") -> VicError:
     """A core error for a fault raised while doing ``action`` (e.g. "create the resource pool")."""
     if isinstance(exc, VicError):
@@ -44,7 +51,9 @@ def translate(exc: BaseException, action: str, obj: str = "") -> VicError:
         return AuthenticationError(f"Cannot {action}: the user name or password is wrong", remedy=_REMEDIES[name])
     if isinstance(exc, vim.fault.NoPermission):
         priv = getattr(exc, "privilegeId", "") or "a needed privilege"
-        return PermissionDenied(f"Cannot {action}: missing privilege {priv}", remedy=_REMEDIES[name], obj=obj)
+        where = _object_of(exc)
+        return PermissionDenied(f"Cannot {action}: missing privilege {priv}" + (f" on {where}" if where else ""),
+                                remedy=_REMEDIES[name], obj=obj)
     if isinstance(exc, (vmodl.MethodFault, vim.fault.VimFault)):
         return VSphereError(f"Cannot {action}: {name}: {fault_message(exc)}", fault=name,
                             remedy=_REMEDIES.get(name, ""), obj=obj)
