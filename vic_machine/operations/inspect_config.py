@@ -45,7 +45,7 @@ from vic_machine.extraconfig.executor import ContainerNetwork, NetworkEndpoint
 from vic_machine.extraconfig.gotypes import URL, IPNet, IPRange
 from vic_machine.extraconfig.scalars import IP
 from vic_machine.extraconfig.vch_config import PERSONA_SERVICE, PUBLIC_NETWORK
-from vic_machine.vsphere.collector import PAGE_SIZE
+from vic_machine.vsphere.collector import retrieve_spec
 from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.session import Session
 
@@ -444,16 +444,7 @@ def _filter(vm: vim.VirtualMachine, networks: list, view: vim.view.ContainerView
 
 
 def _retrieve(session: Session, spec) -> dict:
-    collector = session.content.propertyCollector
-    result = collector.RetrievePropertiesEx(specSet=[spec], options=_PC.RetrieveOptions(maxObjects=PAGE_SIZE))
-    out = {}
-    while result is not None:
-        for obj in result.objects or []:
-            out[obj.obj] = {p.name: p.val for p in obj.propSet or []}
-        if not result.token:
-            break
-        result = collector.ContinueRetrievePropertiesEx(token=result.token)
-    return out
+    return {obj.obj: {p.name: p.val for p in obj.propSet or []} for obj in retrieve_spec(session.content, spec)}
 
 
 def _read(session: Session, vm: vim.VirtualMachine, config: VchConfig) -> dict:
