@@ -26,7 +26,10 @@ from vic_machine.vsphere.collector import retrieve
 from vic_machine.vsphere.tasks import run_task
 from vic_machine.vsphere.vm_spec import option_values
 
+# Beside the project's folder (``../shared``), as on the machines this project is built on; else where they are.
 VECTORS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "vic-1.5.8-vectors"
+if not VECTORS.is_dir():
+    VECTORS = Path("/work/shared/reference/vic-1.5.8-vectors")
 NAMES = ("min", "ops", "stat", "ext", "opsg")
 
 # Each set's options besides the ones all creates had (target, thumbprint, --compute-resource DC0_C0,
