@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
+from pyVmomi import vim
 
+from plugin_server import privileges
 from plugin_server.api import args, models, prefer
 from plugin_server.api.common import call_for
 from plugin_server.errors import ApiError
 from vic_machine.errors import FieldError, InputError
 from vic_machine.inventory import take_snapshot
-from vic_machine.operations.firewall import RULESET, RULESETS, ruleset_for, update_firewall
+from vic_machine.operations.firewall import RULESET, RULESETS, firewall_hosts, ruleset_for, update_firewall
 
 blp = args.ApiBlueprint("target", __name__, url_prefix="/container/target", description="Target settings")
 
@@ -47,8 +49,12 @@ def _change(target: str, datacenter: str):
         raise ApiError(400, f"Unknown action {action!r}: use firewall:allow or firewall:deny", code="invalid_action")
     call = call_for(target, datacenter)
     allow = ACTIONS[action]
-    results = update_firewall(call.session, take_snapshot(call.session, datacenter),
-                              request.args.get("compute-resource", ""), allow)
+    inventory = take_snapshot(call.session, datacenter)
+    compute = request.args.get("compute-resource", "")
+    # Host.Config.NetService on every host it would change, asked once, before any host is changed.
+    hosts = {h.name: vim.HostSystem(h.id, call.session.stub) for h in firewall_hosts(inventory, compute)}
+    privileges.require_each(call.session, hosts, privileges.FIREWALL, "change the hosts' firewall")
+    results = update_firewall(call.session, inventory, compute, allow)
     if not prefer.wants(prefer.REPRESENTATION):
         return "", 204
     body = {"firewall": [{"target": r.host, "in_supported_state": r.ok == allow} for r in results],

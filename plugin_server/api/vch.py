@@ -18,6 +18,7 @@ from pyVmomi import vim
 from plugin_server import bundle_store, privileges
 from plugin_server.api import args, models, prefer
 from plugin_server.api.common import Call, accepted, call_for, claim, findings_error, installed_isos, operations
+from plugin_server.api.vch_configure import CONFIGURE_PRIVILEGES
 from plugin_server.api.vch_model import ignored, list_item, pool_names, shown, without_ours
 from plugin_server.errors import ApiError, status_of
 from plugin_server.schemas import ErrorSchema
@@ -42,6 +43,13 @@ DELETE_CHOICES = {"containers": ("off", "all"), "volume_stores": ("none", "all")
 
 def _find(call: Call, vch_id: str) -> VchSummary:
     return find_vch(call.session, vch_id=vch_id, datacenter=call.datacenter, iso=_appliance_iso())
+
+
+def _readable(call: Call, vch_id: str) -> VchSummary:
+    """The VCH, once vCenter says the caller may read it (403 naming System.Read)."""
+    vch = _find(call, vch_id)
+    privileges.require(call.session, vch.vm, privileges.READ, "read a VCH", vch.name)
+    return vch
 
 
 def _appliance_iso():
@@ -191,13 +199,16 @@ def _delete(body, target: str, vch_id: str, datacenter: str = ""):
 
 def _certificate(target: str, vch_id: str, datacenter: str = ""):
     call = call_for(target, datacenter)
-    vch = _find(call, vch_id)
+    vch = _readable(call, vch_id)
     return Response(server_certificate(vch), mimetype="application/x-pem-file")
 
 
 def _bundle(target: str, vch_id: str, datacenter: str = ""):
     call = call_for(target, datacenter)
     vch = _find(call, vch_id)
+    # The client's private key: for who may reconfigure the VCH (who could install other client CAs anyway).
+    privileges.require(call.session, vch.vm, CONFIGURE_PRIVILEGES, "download the client certificates of a VCH",
+                       vch.name)
     if tls_mode(vch) == "no-tls":
         raise ApiError(404, f"VCH {vch.name} does not use TLS: it has no certificates", code="not_found")
     bundle = bundle_store.load(call.session, vch.vm, current_app.config["BUNDLE_KEY"])
@@ -211,12 +222,14 @@ def _bundle(target: str, vch_id: str, datacenter: str = ""):
 
 def _log(target: str, vch_id: str, datacenter: str = ""):
     call = call_for(target, datacenter)
-    return Response(read_create_log(call.session, _find(call, vch_id)), mimetype="text/plain")
+    # System.Read here; vCenter checks Datastore.Browse on the VCH's datastore as the log is read.
+    return Response(read_create_log(call.session, _readable(call, vch_id)), mimetype="text/plain")
 
 
 def _containers(target: str, vch_id: str | None = None, datacenter: str = ""):
     call = call_for(target, datacenter)
-    vchs = [_find(call, vch_id)] if vch_id is not None else list_vchs(call.session, datacenter)
+    # One VCH: System.Read on it; all of them: vCenter leaves out those the caller may not read.
+    vchs = [_readable(call, vch_id)] if vch_id is not None else list_vchs(call.session, datacenter)
     return {"containers": [c.to_dict() for c in list_containers(call.session, vchs)]}
 
 
@@ -250,7 +263,7 @@ def _routes(prefix: str, name: str) -> None:
         def get(self, target, vch_id, datacenter="", **_):
             """One VCH as 1.5.8's VCH model (what create takes), our details under ``vic_plugin``."""
             call = call_for(target, datacenter)
-            return shown(call.session, _find(call, vch_id))[0]
+            return shown(call.session, _readable(call, vch_id))[0]
 
         @blp.arguments(args.TargetArgs, location="query", as_kwargs=True)
         @blp.arguments(models.Deletion_Specification, required=False)

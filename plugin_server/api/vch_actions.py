@@ -35,6 +35,8 @@ UPGRADE_PRIVILEGES = (
     "VirtualMachine.Interact.PowerOff",
     "VirtualMachine.Interact.PowerOn",
     "VirtualMachine.Config.AdvancedConfig",
+    "VirtualMachine.Config.EditDevice",  # the CD-ROM's new ISO
+    "VirtualMachine.Config.Settings",  # the guest name naming the version
     "VirtualMachine.Interact.DeviceConnection",
     "Datastore.FileManagement",
 )

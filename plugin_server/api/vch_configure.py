@@ -89,6 +89,7 @@ def _configure(target: str, vch_id: str, datacenter: str, partial: bool):
 def _spec(target: str, vch_id: str, datacenter: str) -> dict:
     call = call_for(target, datacenter)
     vch = find_vch(call.session, vch_id=vch_id, datacenter=datacenter)
+    privileges.require(call.session, vch.vm, privileges.READ, "read a VCH", vch.name)
     spec, _config = current_spec(call.session, vch)
     return {"vch": vch_spec.dump(spec), "configurable": {"live": list(LIVE), "restart": list(RESTART)}}
 

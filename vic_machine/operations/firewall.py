@@ -38,10 +38,8 @@ def ruleset_for(host: Host) -> str:
     return next((r for r in RULESETS if r in host.firewall_rulesets), "")
 
 
-def update_firewall(session: Session, inventory: Inventory, compute: str, allow: bool) -> list[HostFirewallResult]:
-    """Enable (``allow``) or disable ruleset vic-engine on every host of ``compute``; one result per host.
-
-    A host without vic-engine (vSphere before 6.7) gets ruleset vSPC changed instead.
+def firewall_hosts(inventory: Inventory, compute: str) -> list[Host]:
+    """The hosts :func:`update_firewall` changes for ``compute`` (the only compute resource when empty).
 
     :raise InputError: ``compute`` does not name exactly one compute resource.
     """
@@ -50,7 +48,17 @@ def update_firewall(session: Session, inventory: Inventory, compute: str, allow:
         known = ", ".join(n.path for n in inventory.compute_nodes())
         what = "matches several compute resources" if matches else "names no compute resource"
         raise InputError(FieldError("compute.resource", f"{compute!r} {what}; choose one of: {known}"))
-    hosts = [vim.HostSystem(h.id, session.stub) for h in inventory.hosts_of(matches[0])]
+    return list(inventory.hosts_of(matches[0]))
+
+
+def update_firewall(session: Session, inventory: Inventory, compute: str, allow: bool) -> list[HostFirewallResult]:
+    """Enable (``allow``) or disable ruleset vic-engine on every host of ``compute``; one result per host.
+
+    A host without vic-engine (vSphere before 6.7) gets ruleset vSPC changed instead.
+
+    :raise InputError: ``compute`` does not name exactly one compute resource.
+    """
+    hosts = [vim.HostSystem(h.id, session.stub) for h in firewall_hosts(inventory, compute)]
     names = {h.id: h.name for h in inventory.hosts}
     systems = retrieve_objects(session.content, hosts, ["configManager.firewallSystem"])
     results = []

@@ -6,10 +6,11 @@ import re
 
 from pyVmomi import vim
 
-from vic_machine.errors import NotFound, TargetError
+from vic_machine.errors import AuthenticationError, NotFound, PermissionDenied, TargetError
 from vic_machine.operations.ls import VchSummary
 from vic_machine.operations.upload import _connection, folder_url_path
 from vic_machine.vsphere.collector import retrieve_objects
+from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.session import Session
 from vic_machine.vsphere.tasks import wait_for_task
 
@@ -47,7 +48,8 @@ def read_create_log(session: Session, vch: VchSummary) -> str:
     store, dc = _datastore_and_dc(session, vch, ds_name)
     browser = retrieve_objects(session.content, [store], ["browser"])[store]["browser"]
     spec = vim.host.DatastoreBrowser.SearchSpec(matchPattern=["vic-machine_*.log"])
-    task = browser.SearchDatastore_Task(datastorePath=f"[{ds_name}] {vm_dir}", searchSpec=spec)
+    with vsphere_call("look for the create log", f"[{ds_name}] {vm_dir}"):  # Datastore.Browse
+        task = browser.SearchDatastore_Task(datastorePath=f"[{ds_name}] {vm_dir}", searchSpec=spec)
     result = wait_for_task(task, "look for the create log", vch.name)
     files = sorted(f.path for f in (getattr(result, "file", None) or []) if "_create_" in f.path)
     if not files:
@@ -60,6 +62,12 @@ def read_create_log(session: Session, vch: VchSummary) -> str:
         body = response.read(MAX_BYTES)
     finally:
         conn.close()
+    if response.status == 401:
+        raise AuthenticationError(f"vCenter refused to read the create log of {vch.name}: not logged in",
+                                  remedy="Log in again")
+    if response.status == 403:
+        raise PermissionDenied(f"Cannot read the create log of {vch.name}: missing privilege Datastore.Browse on "
+                               f"datastore {ds_name}", remedy="Ask your vSphere administrator for Datastore.Browse")
     if response.status != 200:
         raise TargetError(f"vCenter answered {response.status} reading the create log of {vch.name}")
     return body.decode("utf-8", "replace")
