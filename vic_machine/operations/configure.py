@@ -74,6 +74,18 @@ def _datacenter(vch: VchSummary) -> str:
     return vch.path.strip("/").split("/", 1)[0]
 
 
+def refuse_unfinished(vch: VchSummary, what: str) -> None:
+    """A VCH being created or deleted (or what is left of one) cannot be ``what`` (configured, upgraded).
+
+    :raise Conflict: it is.
+    """
+    if vch.vm is None or vch.state in ("creating", "deleting"):
+        doing = {"creating": "being created", "deleting": "being deleted"}.get(vch.state, "incomplete")
+        raise Conflict(f"VCH {vch.name} is {doing}: it cannot be {what}",
+                       remedy="Wait for that operation to finish; if none is running (it was interrupted), delete "
+                              f"the VCH (vic-machine delete --id {vch.id}) and create it again")
+
+
 def _check_lock(session: Session, vch: VchSummary, reset_progress: bool) -> list:
     extra = retrieve_objects(session.content, [vch.vm], ["config.extraConfig"])[vch.vm].get("config.extraConfig")
     if decode(extra or []).update_in_progress:
@@ -94,6 +106,7 @@ def prepare(session: Session, vch: VchSummary, change: dict | VchSpec, *, partia
     :raise InputError: the change is malformed, touches a fixed field, or removes a volume store.
     :raise ValidationFailed: the merged spec does not fit the target.
     """
+    refuse_unfinished(vch, "configured")
     extra = _check_lock(session, vch, reset_progress)
     spec, config = current_spec(session, vch)
     merged = merge(spec, change, partial=partial)
@@ -177,6 +190,7 @@ def configure(
                            f"Changing {', '.join(change_.paths)}: this {how}"))
     _execute(plan, ctx, sink)
     result.applied = True
+    result.warnings += ctx.warnings
     return result
 
 

@@ -36,6 +36,7 @@ from vic_machine.vsphere.tasks import run_task
 _DUMMY_KEY = SecretKey(bytes(32))  # only to compare encodings; never written
 SHUTDOWN_GRACE = 2.0
 OPS_PATHS = "endpoint.operations_credentials."
+SNAPSHOT_DESCRIPTION = "Before vic-machine configure"
 
 
 @dataclass
@@ -106,10 +107,18 @@ def lock(job: ConfigureJob, ctx: RunContext) -> None:
 def snapshot(job: ConfigureJob, ctx: RunContext) -> None:
     job.was_on = _power_state(job) == "poweredOn"
     name = f"configure {time.strftime('%Y-%m-%d %H:%M:%S')}"
-    job.snapshot = run_task(lambda: job.vm.CreateSnapshot_Task(name=name, description="Before vic-machine configure",
+    job.snapshot = run_task(lambda: job.vm.CreateSnapshot_Task(name=name, description=SNAPSHOT_DESCRIPTION,
                                                                memory=False, quiesce=False),
                             "take a snapshot", job.name)
-    ctx.on_undo(f"changes to {job.name} (revert to snapshot {name!r})", lambda: _revert(job))
+    where = f"on endpoint VM {job.name} ({job.vm._moId})"
+    # Two undos, the snapshot's removal after the revert: a snapshot that outlives a revert is named as such.
+    ctx.on_undo(f"snapshot {name!r} of VCH {job.name}",
+                lambda: run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False),
+                                 "remove the snapshot", job.name),
+                where=where, remedy=f"vic-machine delete --leftovers --name {job.name} removes it, or the "
+                                    "vSphere Client (the VM's Snapshots)")
+    ctx.on_undo(f"changes to {job.name} (revert to snapshot {name!r})", lambda: _revert(job), where=where,
+                remedy=f"revert the VM to snapshot {name!r} in the vSphere Client, then power it on")
     ctx.say(f"Took snapshot {name!r}")
 
 
@@ -120,7 +129,6 @@ def _revert(job: ConfigureJob) -> None:
     _write(job, config_delta(job, job.new, job.old), "restore the previous configuration")
     if job.was_on:
         run_task(job.vm.PowerOnVM_Task, "power on the endpoint VM", job.name)
-    run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False), "remove the snapshot", job.name)
 
 
 def power_off(job: ConfigureJob, ctx: RunContext) -> None:
@@ -291,13 +299,23 @@ def _listening(host: str, port: int) -> bool:
 
 
 def commit(job: ConfigureJob, ctx: RunContext) -> None:
-    """Success: nothing is to be undone any more; drop the snapshot and the lock."""
+    """Success: nothing is to be undone any more; drop the snapshot (and any an earlier configure could not
+    remove) and the lock. A snapshot that cannot be removed ends the configure with a warning naming it."""
     ctx.forget_undo()
     _write(job, {UPDATE_STATUS_KEY: ""}, "unlock the VCH")
-    if job.snapshot is not None:
+    props = retrieve_objects(job.session.content, [job.vm], ["snapshot"])[job.vm]
+    from vic_machine.operations.upgrade_steps import walk_snapshots
+
+    trees = walk_snapshots(list(getattr(props.get("snapshot"), "rootSnapshotList", None) or []))
+    ours = [t for t in trees if t.description == SNAPSHOT_DESCRIPTION]
+    for tree in ours:
+        this = job.snapshot is not None and tree.snapshot._moId == job.snapshot._moId
         try:
-            run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False), "remove the snapshot", job.name)
-        except VicError as exc:  # the change is in place; a leftover snapshot is only clutter
-            ctx.say(f"Could not remove the snapshot ({exc}): remove it in the vSphere Client")
-            return
-        ctx.say("Removed the snapshot")
+            run_task(lambda t=tree: t.snapshot.RemoveSnapshot_Task(removeChildren=False), "remove the snapshot",
+                     job.name)
+        except VicError as exc:  # the change is in place; the snapshot is left, and said
+            ctx.warn(f"Could not remove snapshot {tree.name!r} of VCH {job.name} ({job.vm._moId}): {exc}. Remove "
+                     f"it in the vSphere Client (the VM's Snapshots), or run vic-machine delete --leftovers --name "
+                     f"{job.name}")
+            continue
+        ctx.say("Removed the snapshot" if this else f"Removed snapshot {tree.name!r}, left by an earlier configure")

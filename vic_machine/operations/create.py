@@ -111,6 +111,7 @@ STEP_NAMES = {
     "upload": "Upload ISOs", "volumes": "Create volume stores", "certs": "Save certificates",
     "perms": "Grant operations-user permissions", "group": "Create DRS VM group", "id": "Record VCH id",
     "power": "Power on", "wait": "Wait for the Docker API", "log": "Write create log",
+    "bundle": "Keep the client certificates", "finish": "Mark the VCH as created",
 }
 
 
@@ -128,6 +129,10 @@ def plan_for(job: CreateJob) -> Plan:
         wanted.append(("group", steps.create_vm_group))
     wanted += [("id", steps.commit_id), ("power", steps.power_on), ("wait", steps.wait_ready),
                ("log", steps.write_log)]
+    if job.keep_bundle is not None and job.certs.mode != "no-tls":
+        wanted.append(("bundle", steps.keep_bundle))
+    # Last: until then the VCH is listed as being created, whatever stops the create (a killed server too).
+    wanted.append(("finish", steps.finish))
     return Plan(f"Create VCH {job.name}", [Step(STEP_NAMES[key], bind(fn)) for key, fn in wanted])
 
 
@@ -164,16 +169,22 @@ def prepare(
     return job
 
 
-def run(job: CreateJob, sink: Sink | None = None, cancel_event: threading.Event | None = None) -> CreateResult:
+def run(job: CreateJob, sink: Sink | None = None, cancel_event: threading.Event | None = None,
+        keep_bundle=None) -> CreateResult:
     """Create the VCH a :func:`prepare` made ready; any failure or cancellation undoes every step done.
 
     :param cancel_event: replaces the job's own (set it to cancel).
+    :param keep_bundle: ``keep_bundle(job)`` keeps the client certificates before the VCH is marked created (the
+        plug-in server's downloadable bundle); its failure is a warning.
     :raise OperationFailed: a step failed or the run was cancelled; everything done was undone (or is listed
         in ``left``).
     """
     if cancel_event is not None:
         job.cancel_event = cancel_event
-    _execute(plan_for(job), RunContext(cancel_event=job.cancel_event), sink)
+    if keep_bundle is not None:
+        job.keep_bundle = keep_bundle
+    ctx = _execute(plan_for(job), RunContext(cancel_event=job.cancel_event), sink)
+    job.notes += [w for w in ctx.warnings if w not in job.notes]
     certs, cert_dir = job.certs, job.cert_dir
     docker_host = f"{job.client_ip}:{job.config.docker_port}"
     return CreateResult(
@@ -214,7 +225,7 @@ def _abs(path: str) -> str:
     return str(Path(path).expanduser().resolve())
 
 
-def _execute(plan: Plan, ctx: RunContext, sink: Sink | None) -> None:
+def _execute(plan: Plan, ctx: RunContext, sink: Sink | None) -> RunContext:
     """Run the plan; a Ctrl-C that lands between steps (where the plan does not catch it) still rolls back."""
     current = {"step": plan.name}
 
@@ -225,7 +236,7 @@ def _execute(plan: Plan, ctx: RunContext, sink: Sink | None) -> None:
             sink(event)
 
     try:
-        plan.execute(ctx, emit)
+        return plan.execute(ctx, emit)
     except KeyboardInterrupt as exc:
         # The plan converts interrupts inside a step; this one came between steps or from the sink.
         undone, left = Plan._rollback(ctx, sink or (lambda event: None), 0, len(plan.steps))

@@ -19,7 +19,7 @@ from vic_machine.certs import CertBundle
 from vic_machine.errors import VicError
 from vic_machine.extraconfig import SecretKey, VchConfig, encode
 from vic_machine.iso import CheckedIsos
-from vic_machine.operations import opsuser
+from vic_machine.operations import marks, opsuser
 from vic_machine.operations import vch_config_builder as builder
 from vic_machine.operations.placement import Resolved
 from vic_machine.operations.plan import RunContext
@@ -59,6 +59,12 @@ class CreateJob:
     log_lines: list[str] = field(default_factory=list)
     log_path: str = ""
     notes: list[str] = field(default_factory=list)
+    # What the marked pool and folder say about this VCH (``marks``), kept up to date as pieces are made.
+    record: marks.Record | None = None
+    anchors: list = field(default_factory=list)
+    marks_failed: bool = False
+    # Run before the create is marked finished (the plug-in server keeps the client certificate bundle here).
+    keep_bundle: object = None
 
     @property
     def name(self) -> str:
@@ -96,6 +102,31 @@ def _delete_file(job: CreateJob, path: str, what: str) -> None:
             raise
 
 
+def _mark(job: CreateJob, ctx: RunContext, only=None) -> None:
+    """Write the job's record on its marked pool and folder (``only``: that one); best effort, warned once."""
+    if job.marks_failed:
+        return
+    for anchor in [only] if only is not None else job.anchors:
+        try:
+            marks.mark(job.session, anchor, job.record)
+        except VicError as exc:
+            job.marks_failed = True
+            job.notes.append(f"The resource pool and VM folder of {job.name} could not be marked as its own "
+                             f"({exc}): if a later delete of it stops half way, what is left is not listed")
+            log.warning("cannot mark %s: %s", job.name, exc)
+            return
+
+
+def _anchor(job: CreateJob, ctx: RunContext, obj, what: str, where: str) -> None:
+    """``obj`` (the pool or folder just made) marked as the VCH's; its undo kept while anything else is left."""
+    if job.record is None:
+        job.record = marks.Record(vch=job.name)
+    job.anchors.append(obj)
+    ctx.on_undo(f"{what} {job.name}", lambda: _destroy(obj, f"{what} {job.name}"), where=where,
+                remedy=f"vic-machine delete --name {job.name} removes what is left", anchor=True)
+    _mark(job, ctx, obj)
+
+
 def create_pool(job: CreateJob, ctx: RunContext) -> None:
     if not job.resolved.create_pool:
         job.pool = job.resolved.parent_pool
@@ -109,8 +140,7 @@ def create_pool(job: CreateJob, ctx: RunContext) -> None:
                                                          compute.memory.shares))
         with vsphere_call("create the resource pool", job.name):
             job.pool = job.resolved.parent_pool.CreateResourcePool(name=job.name, spec=spec)
-        pool = job.pool
-        ctx.on_undo(f"resource pool {job.name}", lambda: _destroy(pool, f"resource pool {job.name}"))
+        _anchor(job, ctx, job.pool, "resource pool", f"in {job.resolved.placement.compute_path}")
         job.say(ctx, f"Created resource pool {job.name}")
     job.config = builder.with_pool(job.config, job.pool._moId)
 
@@ -118,8 +148,7 @@ def create_pool(job: CreateJob, ctx: RunContext) -> None:
 def create_folder(job: CreateJob, ctx: RunContext) -> None:
     with vsphere_call("create the VM folder", job.name):
         job.folder = job.resolved.vm_folder.CreateFolder(name=job.name)
-    folder = job.folder
-    ctx.on_undo(f"VM folder {job.name}", lambda: _destroy(folder, f"VM folder {job.name}"))
+    _anchor(job, ctx, job.folder, "VM folder", f"in the VM folder of {job.datacenter}")
     job.say(ctx, f"Created VM folder {job.name}")
 
 
@@ -130,20 +159,26 @@ def create_vm(job: CreateJob, ctx: RunContext) -> None:
     spec = vm_spec.endpoint_vm_spec(
         name=job.name, datastore=job.datastore, cpus=job.spec.endpoint.cpu.sockets,
         memory_mb=job.spec.endpoint.memory, alternate_guest_name=builder.alternate_guest_name(job.isos.appliance),
-        nics=nics, extra_config=job.encoded())
+        nics=nics, extra_config={**job.encoded(), marks.STATE_KEY: marks.CREATING})
     folder = job.folder
     job.vm = run_task(lambda: folder.CreateVM_Task(config=spec, pool=job.pool), "create the endpoint VM", job.name,
                       cancel_event=job.cancel_event)
     vm = job.vm
-    ctx.on_undo(f"endpoint VM {job.name}", lambda: _remove_vm(job, vm))
+    ctx.on_undo(f"endpoint VM {job.name}", lambda: _remove_vm(job, vm), where=f"{vm._moId}, in VM folder {job.name}",
+                remedy=f"vic-machine delete --id {vm._moId} removes it (it is listed as being created)")
     props = retrieve_objects(job.session.content, [vm], ["config.files.vmPathName", "config.hardware.device"])[vm]
     vmx = props["config.files.vmPathName"]  # "[ds] dir/name.vmx": the folder may differ from the name
     job.vm_dir = vmx.split("] ", 1)[-1].rsplit("/", 1)[0]
+    if job.record is not None:
+        job.record.id = job.record.vm = vm._moId
+        job.record.files = f"[{job.datastore}] {job.vm_dir}"
+        _mark(job, ctx)
     ide = next(d.key for d in props["config.hardware.device"] if isinstance(d, vim.vm.device.VirtualIDEController)
                and len(d.device or []) < 2)
     job.config = builder.with_vm_folder(job.config, job.vm_dir, job.isos.bootstrap)
     iso = f"[{job.datastore}] {job.vm_dir}/{job.isos.appliance.datastore_name('appliance')}"
-    media = vm_spec.media_spec(ide, iso, f"[{job.datastore}] {job.vm_dir}/tether.debug", job.encoded())
+    media = vm_spec.media_spec(ide, iso, f"[{job.datastore}] {job.vm_dir}/tether.debug",
+                               {**job.encoded(), marks.STATE_KEY: marks.CREATING})
     run_task(lambda: vm.ReconfigVM_Task(spec=media), "configure the endpoint VM", job.name,
              cancel_event=job.cancel_event)
     job.say(ctx, f"Created endpoint VM {job.name} ({vm._moId}) in [{job.datastore}] {job.vm_dir}")
@@ -229,11 +264,18 @@ def grant_permissions(job: CreateJob, ctx: RunContext) -> None:
     placement = job.resolved.placement
     stores = {job.datastore} | {w[0] for w in map(builder.volume_folder, job.config.volume_stores.values()) if w}
     nets = {ref.name: ref.ref for ref in (*placement.networks.values(), *placement.container_networks.values())}
+    created: list[str] = []
     grants = opsuser.grant_for_vch(
         job.session, user, datacenter=job.resolved.datacenter, cluster=job.resolved.cluster, pool=job.pool,
         folder=job.folder, datastore_names=stores, network_refs=nets, own_pool=job.resolved.create_pool,
-        vm_group=job.spec.compute.affinity.use_vm_group)
-    ctx.on_undo(f"permissions of {user}", lambda: opsuser.revoke(job.session, user, grants))
+        vm_group=job.spec.compute.affinity.use_vm_group, created=created)
+
+    def undo() -> None:
+        opsuser.revoke(job.session, user, grants)
+        opsuser.remove_roles_if_unused(job.session, created)
+
+    ctx.on_undo(f"permissions of {user}", undo, where="on the VCH's objects, its datastores and networks",
+                remedy="remove them in the vSphere Client (the object's Permissions tab)")
     record = vm_spec.extra_config_spec({opsuser.GRANTS_KEY: opsuser.encode_grants(user, grants)})
     run_task(lambda: job.vm.ReconfigVM_Task(spec=record), "record the granted permissions", job.name)
     job.say(ctx, f"Granted {user} {len(grants)} permission(s): " + ", ".join(f"{g.role} on {g.name}" for g in grants))
@@ -242,7 +284,12 @@ def grant_permissions(job: CreateJob, ctx: RunContext) -> None:
 def create_vm_group(job: CreateJob, ctx: RunContext) -> None:
     cluster = job.resolved.cluster
     add_vm_group(cluster, job.name, [job.vm])
-    ctx.on_undo(f"DRS VM group {job.name}", lambda: remove_vm_group(cluster, job.name))
+    ctx.on_undo(f"DRS VM group {job.name}", lambda: remove_vm_group(cluster, job.name),
+                where=f"on cluster {job.resolved.placement.compute_path}",
+                remedy=f"vic-machine delete --name {job.name} removes what is left")
+    if job.record is not None:
+        job.record.group, job.record.cluster = job.name, cluster._moId
+        _mark(job, ctx)
     job.say(ctx, f"Created DRS VM group {job.name}")
 
 
@@ -280,3 +327,25 @@ def write_log(job: CreateJob, ctx: RunContext) -> None:
         return
     job.log_path = f"[{job.datastore}] {path}"
     ctx.say(f"Wrote the create log to {job.log_path}")
+
+
+def keep_bundle(job: CreateJob, ctx: RunContext) -> None:
+    """The caller's keeping of the client certificates (the plug-in server's bundle); best effort: the VCH is up."""
+    try:
+        job.keep_bundle(job)
+    except Exception as exc:  # noqa: BLE001 - the VCH is up; only the download is missing
+        job.notes.append(f"The client certificate bundle could not be kept: {exc}")
+        ctx.say(f"Could not keep the client certificate bundle ({exc})")
+        return
+    ctx.say("Kept the client certificate bundle for download")
+
+
+def finish(job: CreateJob, ctx: RunContext) -> None:
+    """The create is complete: the VCH stops being listed as being created."""
+    run_task(lambda: job.vm.ReconfigVM_Task(spec=vm_spec.extra_config_spec({marks.STATE_KEY: ""})),
+             "mark the VCH as created", job.name)
+    if job.record is not None:
+        job.record.state = marks.CREATED
+        _mark(job, ctx)
+    ctx.forget_undo()
+    job.say(ctx, f"VCH {job.name} is ready")

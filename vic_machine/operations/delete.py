@@ -1,7 +1,11 @@
 """Delete a VCH: its containers, endpoint VM, datastore files, VM folder, resource pool and DRS VM group.
 
 Deleting cannot be undone, so nothing is rolled back: every object removed is reported, and on failure the
-error lists exactly what is left. Volume stores are kept unless asked (they hold users' data), and each kept one
+error lists exactly what is left. A delete that stopped can always be finished: before anything is removed the
+endpoint VM is marked as being deleted and its resource pool and VM folder are marked as the VCH's
+(:mod:`vic_machine.operations.marks`, also on a VCH VIC 1.5.8 made); the pieces are removed with the endpoint VM
+as late as VIC 1.5.8 removes it and the marked pool and folder last, so until the last piece is gone the VCH is
+listed as *Being deleted* and running delete again removes the rest (:mod:`vic_machine.operations.remnants`). Volume stores are kept unless asked (they hold users' data), and each kept one
 is named. Asked, the datastore ones are removed as vic-machine 1.5.8 removes them (its ``delete --force``); NFS
 ones are skipped with a warning, since the NFS server may not be reachable from here. A volume store whose folder
 does not exist is reported as not found, and one that cannot be removed as a warning: neither stops the delete.
@@ -23,9 +27,11 @@ from vic_machine.extraconfig import is_container, read_extra_config
 from vic_machine.extraconfig.gotypes import URL
 from vic_machine.extraconfig.volume_store import DatastorePath, volume_store_location, volume_store_removal_path
 from vic_machine.iso import IsoInfo
-from vic_machine.operations import opsuser
+from vic_machine.operations import marks, opsuser, remnants
 from vic_machine.operations.ls import NEWER, VchSummary, upgrade_status
+from vic_machine.operations.marks import Record
 from vic_machine.operations.plan import Plan, RunContext, Sink, Step
+from vic_machine.vsphere import vm_spec
 from vic_machine.operations.vm_group import has_vm_group, remove_vm_group
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
 from vic_machine.vsphere.session import Session
@@ -33,17 +39,22 @@ from vic_machine.vsphere.tasks import run_task
 
 
 class DeleteFailed(VicError):
-    """A delete stopped part way: ``removed`` says what is gone, ``left`` what remains to remove by hand."""
+    """A delete stopped part way: ``removed`` says what is gone, ``left`` what remains; ``retry`` how to remove
+    the rest (running delete again)."""
 
     code = "delete_failed"
 
-    def __init__(self, step: str, cause: BaseException, removed: list[str], left: list[str]) -> None:
-        self.step, self.cause, self.removed, self.left = step, cause, removed, left
+    def __init__(self, step: str, cause: BaseException, removed: list[str], left: list[str],
+                 retry: str = "") -> None:
+        self.step, self.cause, self.removed, self.left, self.retry = step, cause, removed, left, retry
         text = f"Step '{step}' failed: {cause}"
         if removed:
             text += f". Removed: {', '.join(removed)}"
+        if not removed:
+            text += ". Nothing was removed"
         if left:
-            text += f". Left, remove by hand: {', '.join(left)}"
+            text += f". Left: {', '.join(left)}"
+            text += f". {retry}" if retry else ". Remove them by hand"
         super().__init__(text)
 
 
@@ -200,7 +211,7 @@ def _power_off(vm: vim.VirtualMachine, state: str, what: str) -> None:
         run_task(vm.PowerOffVM_Task, f"power off {what}", what)
 
 
-def _delete_path(session: Session, datacenter, path: str) -> bool:
+def delete_path(session: Session, datacenter, path: str) -> bool:
     """Remove ``path``; False when it was already gone."""
     manager = session.content.fileManager
     try:
@@ -210,6 +221,22 @@ def _delete_path(session: Session, datacenter, path: str) -> bool:
             return False
         raise
     return True
+
+
+_delete_path = delete_path
+
+
+def retry_hint(vch: VchSummary, force_hint: str = "--force") -> str:
+    """How to finish a delete that stopped: run it again (the VCH is listed as being deleted until then)."""
+    return (f"VCH {vch.name} is listed as being deleted until its last piece is gone: run delete again "
+            f"(vic-machine delete --id {vch.id}, or Delete in the VCH list) to remove the rest")
+
+
+def _delete_remnant(session: Session, vch: VchSummary, force: bool, sink: Sink | None) -> DeleteResult:
+    done = remnants.delete_remnant(session, vch.remnant, force=force, sink=sink, retry_hint=retry_hint(vch))
+    result = DeleteResult(vch.name, removed=done.removed, warnings=done.warnings)
+    result.not_found = done.not_found
+    return result
 
 
 def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete_volumes: bool = False,
@@ -230,15 +257,20 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
     :raise Conflict: containers are powered on and ``force`` is false (nothing was removed).
     :raise DeleteFailed: a removal failed; ``removed``/``left`` say where it stopped.
     """
+    if vch.remnant is not None:
+        return _delete_remnant(session, vch, force, sink)
     mismatch = version_mismatch(vch, installer, force_hint)
     if mismatch is not None and not force:
         raise mismatch
-    t = _read(session, vch)
+    try:
+        t = _read(session, vch)
+        dc = _datacenter_of(session, vch)
+    except VicError as exc:
+        raise DeleteFailed(f"Read VCH {vch.name}", exc, [], [f"VCH {vch.name} ({vch.id}), whole"]) from exc
     running = sorted(p["name"] for p in t.containers.values() if p.get("runtime.powerState") == "poweredOn")
     if running and not force:
         raise Conflict(f"VCH {vch.name} has {len(running)} powered-on container(s): {', '.join(running)}",
                        remedy=f"Stop them first, or use {force_hint} to power them off and delete them")
-    dc = _datacenter_of(session, vch)
     result = DeleteResult(vch.name)
     # Said by the first step, so every front end's progress shows it before anything is removed.
     notes: list[str] = []
@@ -246,13 +278,13 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
         result.warnings.append(f"{mismatch.message}: deleting it anyway, as forced")
         notes.append(f"Warning: {result.warnings[-1]}")
     pending: list[str] = [f"container VM {p['name']}" for p in t.containers.values()]
-    pending += [f"endpoint VM {vch.name}"]
-    if t.vm_dir:
-        pending.append(f"folder [{t.datastore}] {t.vm_dir}")
     if delete_volumes:
         pending += [v.what for v in t.volumes if v.where is not None]
     if t.group and t.cluster is not None:
         pending.append(f"DRS VM group {t.group}")
+    pending += [f"endpoint VM {vch.name}"]
+    if t.vm_dir:
+        pending.append(f"folder [{t.datastore}] {t.vm_dir}")
     if t.folder is not None:
         pending.append(f"VM folder {vch.name}")
     if t.pool is not None:
@@ -271,12 +303,61 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
                                               .get(opsuser.GRANTS_KEY))
     if grants:
         pending.insert(0, f"permissions of {principal}")
+    anchors = [o for o in (t.pool, t.folder) if o is not None]
+    record = Record(vch=vch.name, id=vch.id, vm=vch.id, state=marks.DELETING,
+                    files=f"[{t.datastore}] {t.vm_dir}" if t.vm_dir else "",
+                    group=t.group if t.cluster is not None else "",
+                    cluster=t.cluster._moId if t.group and t.cluster is not None else "",
+                    volumes=[str(volume_store_removal_path(v.where)) for v in t.volumes
+                             if delete_volumes and v.where is not None])
+
+    def remark(ctx: RunContext, **gone) -> None:
+        """A recorded piece is gone: the marks say so, so what is listed as left stays exact. Best effort."""
+        for key, value in gone.items():
+            setattr(record, key, value)
+        if marked_ok["done"]:
+            for anchor in anchors:
+                try:
+                    marks.mark(session, anchor, record)
+                except VicError:
+                    marked_ok["done"] = False  # the next delete then finds the piece already gone: no harm
+                    return
+
+    marked_ok = {"done": False}
+    stores_left: list[str] = []  # volume stores asked to be removed that could not be
+
+    def keeping_anchors() -> bool:
+        return bool(stores_left) and marked_ok["done"]
+
+    def mark(ctx: RunContext) -> None:
+        # Before anything is removed: the VM says "being deleted" while it exists, the pool and folder say whose
+        # they are (and what else is the VCH's) once it is gone.
+        run_task(lambda: vch.vm.ReconfigVM_Task(spec=vm_spec.extra_config_spec({marks.STATE_KEY: marks.DELETING})),
+                 "mark the VCH as being deleted", vch.name)
+        for anchor in anchors:
+            try:
+                marks.mark(session, anchor, record)
+            except VicError as exc:
+                warn(f"Could not mark the {'resource pool' if anchor is t.pool else 'VM folder'} {vch.name} as "
+                     f"this VCH's ({exc}): if this delete stops after the endpoint VM is removed, what is left "
+                     "is not listed", ctx)
+                break
+        else:
+            marked_ok["done"] = bool(anchors)
+        ctx.say(f"Marked {vch.name} as being deleted")
 
     def permissions(ctx: RunContext) -> None:
         # First: while the pool and folder exist, so exactly what create set is found and removed.
         for what in opsuser.revoke(session, principal, grants):
             ctx.say(f"Removed {what} from {principal}")
         done(f"permissions of {principal}", ctx)
+        # The operations-user roles are shared by VCHs; those no permission uses any more go too.
+        removed, failed = remnants.remove_unused_roles(session, sorted({g.role for g in grants}))
+        for what in removed:
+            ctx.say(f"Removed {what} (no permission uses it any more)")
+        for what in failed:
+            warn(f"Could not remove {what}: remove it in the vSphere Client (Administration, Roles) or with "
+                 "vic-machine delete --leftovers", ctx)
 
     def containers(ctx: RunContext) -> None:
         for c, p in t.containers.items():
@@ -296,6 +377,8 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
         # with it, as the simulator does), it was removed by this delete all the same.
         _delete_path(session, dc, f"[{t.datastore}] {t.vm_dir}")
         done(f"folder [{t.datastore}] {t.vm_dir}", ctx)
+        if t.folder is not None or t.pool is not None:
+            remark(ctx, files="")
 
     def remove_volumes(ctx: RunContext) -> None:
         for store in t.volumes:
@@ -309,15 +392,26 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
                      ctx)
             else:
                 remove_store(store, ctx)
+        if record.volumes:
+            remark(ctx, volumes=list(stores_left))
 
     def remove_store(store: _VolumeStore, ctx: RunContext) -> None:
         path = str(volume_store_removal_path(store.where))
         try:
             gone = _delete_path(session, dc, path)
         except VicError as exc:
-            # As 1.5.8: a volume store that cannot be removed does not stop the delete; it is left, and said.
-            warn(f"Could not remove {store.what} at {path}: {exc}. Remove it with the vSphere Client's datastore "
-                 "browser", ctx)
+            # As 1.5.8: a volume store that cannot be removed does not stop the delete; it is left, and said. The
+            # marked pool and folder are then kept, recording it, so the VCH stays listed as being deleted and
+            # delete again removes it.
+            stores_left.append(path)
+            pending.remove(store.what)
+            if anchors and marked_ok["done"]:
+                warn(f"Could not remove {store.what} at {path}: {exc}. VCH {vch.name} stays listed as being deleted, "
+                     f"its resource pool and VM folder kept to record it, until it is removed: run delete again "
+                     f"(vic-machine delete --id {vch.id} --delete-volumes)", ctx)
+            else:
+                warn(f"Could not remove {store.what} at {path}: {exc}. Remove it with the vSphere Client's "
+                     "datastore browser", ctx)
             return
         if gone:
             done(store.what, ctx)
@@ -345,25 +439,38 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
     def group(ctx: RunContext) -> None:
         remove_vm_group(t.cluster, t.group)
         done(f"DRS VM group {t.group}", ctx)
+        remark(ctx, group="", cluster="")
+
+    def kept(what: str, ctx: RunContext) -> None:
+        pending.remove(what)
+        result.kept.append(what)
+        ctx.say(f"Kept {what}: marked, it records the volume stores still to remove ({', '.join(stores_left)})")
 
     def folder(ctx: RunContext) -> None:
+        if keeping_anchors():
+            return kept(f"VM folder {vch.name}", ctx)
         run_task(t.folder.Destroy_Task, "remove the VM folder", vch.name)
         done(f"VM folder {vch.name}", ctx)
 
     def pool(ctx: RunContext) -> None:
+        if keeping_anchors():
+            return kept(f"resource pool {vch.name}", ctx)
         run_task(t.pool.Destroy_Task, "remove the resource pool", vch.name)
         done(f"resource pool {vch.name}", ctx)
 
-    plan_steps = [Step("Remove operations-user permissions", permissions)] if grants else []
+    # VIC 1.5.8's order: everything else before the endpoint VM, which holds the configuration; then what the
+    # marked pool and folder record; the pool and folder themselves last.
+    plan_steps = [Step("Mark the VCH as being deleted", mark)]
+    plan_steps += [Step("Remove operations-user permissions", permissions)] if grants else []
     plan_steps += [Step("Remove containers", containers)] if t.containers else []
-    plan_steps.append(Step("Remove endpoint VM", endpoint))
-    if t.vm_dir:
-        plan_steps.append(Step("Remove datastore files", files))
     if t.volumes:
         plan_steps.append(Step("Remove volume stores", remove_volumes) if delete_volumes
                           else Step("Keep volume stores", keep_volumes))
     if t.group and t.cluster is not None:
         plan_steps.append(Step("Remove DRS VM group", group))
+    plan_steps.append(Step("Remove endpoint VM", endpoint))
+    if t.vm_dir:
+        plan_steps.append(Step("Remove datastore files", files))
     if t.folder is not None:
         plan_steps.append(Step("Remove VM folder", folder))
     if t.pool is not None:
@@ -373,7 +480,7 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
     try:
         Plan(f"Delete VCH {vch.name}", plan_steps).execute(RunContext(), sink)
     except OperationFailed as exc:
-        raise DeleteFailed(exc.step, exc.cause, result.removed, pending) from exc
+        raise DeleteFailed(exc.step, exc.cause, result.removed, pending, retry=retry_hint(vch, force_hint)) from exc
     return result
 
 

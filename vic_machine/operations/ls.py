@@ -6,6 +6,11 @@ its resource pool (vic-machine names the pool, its folder and the endpoint VM af
 whose alternate guest name says "Photon - VCH …". Only the candidates' extraConfig is read, in one more call,
 and VIC's own rule decides (the stored id is the VM's reference or ``CreatingVCH``), whatever the guest OS
 setting says. Nothing is read VM by VM.
+
+A VCH being created or deleted is listed as such (``state``; upgrade status *Being created* / *Being deleted*),
+and with ``remnants`` so is what is left of one whose endpoint VM is gone, found from the marks on its pool and
+folder (``vic_machine.operations.remnants``) read in the same bulk read: ``vm`` is then None and ``remnant`` holds
+its pieces, so ``delete`` can finish it.
 """
 
 from __future__ import annotations
@@ -14,11 +19,11 @@ from dataclasses import dataclass, field
 
 from pyVmomi import vim
 
-from vic_machine.extraconfig import VchConfig, decode, is_vch
+from vic_machine.extraconfig import VchConfig, decode, is_vch, read_extra_config
 from vic_machine.inventory.vch_candidates import candidates
 from vic_machine.iso import IsoInfo, parse_tag
-from vic_machine.vsphere.collector import retrieve, retrieve_objects
-from vic_machine.vsphere.datacenter import find_datacenter
+from vic_machine.vsphere.datacenter import find_named_datacenter
+from vic_machine.vsphere.raw_soap import retrieve_mixed, retrieve_objects_plain
 from vic_machine.vsphere.session import Session
 
 ADMIN_PORT = 2378
@@ -26,12 +31,20 @@ UP_TO_DATE = "Up to date"
 IN_PROGRESS = "Upgrade in progress"
 NEWER = "VCH has newer version"
 UNKNOWN = "Unknown"
+BEING_CREATED = "Being created"
+BEING_DELETED = "Being deleted"
 
+# The VMs are many and their properties plain: read without pyvmomi's parser (``raw_soap``); the pools,
+# compute resources and folders through pyvmomi, over the same container view.
+_VM_PROPS = {
+    vim.VirtualMachine: ["name", "resourcePool", "parent", "config.alternateGuestName"],
+}
+# Only the candidates' (a few among thousands): their configuration and state.
+_CANDIDATE_PROPS = ["config.extraConfig", "config.files.vmPathName", "runtime.powerState"]
 _PROPS = {
-    vim.VirtualMachine: ["name", "runtime.powerState", "resourcePool", "parent", "config.alternateGuestName"],
-    vim.ResourcePool: ["name", "parent"],
+    vim.ResourcePool: ["name", "parent", "customValue"],
     vim.ComputeResource: ["name", "parent"],
-    vim.Folder: ["name", "parent"],
+    vim.Folder: ["name", "parent", "customValue"],
 }
 
 
@@ -47,15 +60,37 @@ class VchSummary:
     power_state: str
     docker_host: str
     admin_portal: str
-    vm: vim.VirtualMachine = field(repr=False, compare=False)
+    vm: vim.VirtualMachine | None = field(repr=False, compare=False)
     config: VchConfig = field(repr=False, compare=False)
     props: dict = field(repr=False, compare=False, default_factory=dict)
+    # "creating" / "deleting" while (or since) an operation is at it; "" otherwise.
+    state: str = field(default="", compare=False)
+    # What is left of a VCH whose endpoint VM is gone (then ``vm`` is None): ``remnants.Remnant``.
+    remnant: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def entity(self):
+        """The object standing for the VCH in vCenter: its endpoint VM, or a marked piece of what is left."""
+        if self.vm is not None:
+            return self.vm
+        anchors = getattr(self.remnant, "anchors", [])
+        return anchors[0] if anchors else None
+
+    @property
+    def left(self) -> list[str]:
+        """What is left of a VCH whose endpoint VM is gone; [] for a whole one."""
+        return self.remnant.pieces() if self.remnant is not None else []
 
     def to_dict(self) -> dict:
-        """vic-machine-server's VCH list entry (and our ``path``)."""
-        return {"id": self.id, "name": self.name, "path": self.path, "version": self.version,
-                "upgrade_status": self.upgrade_status, "power_state": self.power_state,
-                "docker_host": self.docker_host, "admin_portal": self.admin_portal}
+        """vic-machine-server's VCH list entry (and our ``path``; ``state`` and ``left`` when there are)."""
+        out = {"id": self.id, "name": self.name, "path": self.path, "version": self.version,
+               "upgrade_status": self.upgrade_status, "power_state": self.power_state,
+               "docker_host": self.docker_host, "admin_portal": self.admin_portal}
+        if self.state:
+            out["state"] = self.state
+        if self.remnant is not None:
+            out["left"] = self.left
+        return out
 
 
 def _version_key(version: str, build: str) -> tuple:
@@ -93,35 +128,62 @@ def _under(path: str, compute: str) -> bool:
     return not compute or f"/{compute}/" in f"{path}/" or path.strip("/").startswith(compute)
 
 
+def vch_state(config: VchConfig, extra: dict[str, str]) -> str:
+    """"creating" while a create has not finished (VIC's ``CreatingVCH``, or our mark until the create's last
+    step), "deleting" once a delete started, "" otherwise."""
+    from vic_machine.operations import marks
+
+    state = marks.vm_state(extra)
+    return state or (marks.CREATING if config.is_creating else "")
+
+
 def list_vchs(session: Session, datacenter: str = "", compute_resource: str = "",
-              iso: IsoInfo | None = None) -> list[VchSummary]:
+              iso: IsoInfo | None = None, remnants: bool = False) -> list[VchSummary]:
     """The VCHs of the datacenter (the target's, or the only one), optionally under ``compute_resource``.
 
     :param iso: the appliance ISO to compare versions with; upgrade status "Unknown" without one.
+    :param remnants: also what is left of VCHs whose endpoint VM is gone (``vm`` None, ``remnant`` set).
     """
-    dc = find_datacenter(session, datacenter or session.target.datacenter)
-    dc_name = retrieve_objects(session.content, [dc], ["name"])[dc]["name"]
-    objs = retrieve(session.content, dc, _PROPS)
+    dc, dc_name = find_named_datacenter(session, datacenter or session.target.datacenter)
+    objs = retrieve_mixed(session, dc, _VM_PROPS, _PROPS)
     vms = candidates(objs)
-    configs = retrieve_objects(session.content, list(vms), ["config.extraConfig", "config.files.vmPathName"])
+    configs = retrieve_objects_plain(session, list(vms), _CANDIDATE_PROPS)
     out = []
+    found: dict = {}
     for vm, props in configs.items():
         extra = props.get("config.extraConfig") or []
         if not is_vch(extra, vm._moId):
             continue
+        found[vm] = vms[vm]
         config = decode(extra)
         path = inventory_path(vms[vm].get("resourcePool"), objs, dc_name)
         parent_path = path.rsplit("/", 1)[0] if path.rsplit("/", 1)[-1] == vms[vm]["name"] else path
         if not _under(parent_path, compute_resource):
             continue
         ip = config.client_ip
+        state = vch_state(config, read_extra_config(extra))
+        status = {"creating": BEING_CREATED, "deleting": BEING_DELETED}.get(state) or upgrade_status(config, iso)
         out.append(VchSummary(
             id=vm._moId, name=config.name or vms[vm]["name"], path=parent_path, version=config.version,
-            upgrade_status=upgrade_status(config, iso), power_state=str(vms[vm].get("runtime.powerState", "")),
+            upgrade_status=status, power_state=str(props.get("runtime.powerState", "")),
             docker_host=f"{ip}:{config.docker_port}" if ip else "",
             admin_portal=f"https://{ip}:{ADMIN_PORT}" if ip else "",
-            vm=vm, config=config, props={**vms[vm], **props}))
+            vm=vm, config=config, props={**vms[vm], **props}, state=state))
+    if remnants:
+        out += [v for v in _remnants(session, objs, found, dc_name) if _under(v.path, compute_resource)]
     return sorted(out, key=lambda v: (v.name, v.id))
+
+
+def _remnants(session: Session, objs: dict, found: dict, dc_name: str) -> list[VchSummary]:
+    from vic_machine.operations import marks, remnants
+
+    out = []
+    for r in remnants.find(session, objs, found, dc_name):
+        state = r.record.state if r.record.state in (marks.CREATING, marks.DELETING) else ""
+        out.append(VchSummary(id=r.id, name=r.name, path=r.path, version="", upgrade_status=r.status,
+                              power_state="", docker_host="", admin_portal="", vm=None, config=decode([]),
+                              props={}, state=state, remnant=r))
+    return out
 
 
 def installer_tag(iso: IsoInfo | None) -> str:

@@ -98,8 +98,11 @@ def _roles(session: Session) -> dict[str, vim.AuthorizationManager.Role]:
     return {r.name: r for r in roles}
 
 
-def ensure_roles(session: Session, names: set[str]) -> dict[str, int]:
-    """Create the ``vic-vch-*`` roles that are missing (or add privileges an older one lacks); their ids by name."""
+def ensure_roles(session: Session, names: set[str], created: list[str] | None = None) -> dict[str, int]:
+    """Create the ``vic-vch-*`` roles that are missing (or add privileges an older one lacks); their ids by name.
+
+    :param created: gets the full names of the roles this call created (to remove them again on failure).
+    """
     existing = _roles(session)
     manager = _manager(session)
     for role in sorted(names):
@@ -108,6 +111,8 @@ def ensure_roles(session: Session, names: set[str]) -> dict[str, int]:
         if found is None:
             with vsphere_call("create the role", role_name(role)):
                 manager.AddAuthorizationRole(name=role_name(role), privIds=sorted(wanted))
+            if created is not None:
+                created.append(role_name(role))
         elif not wanted <= set(found.privilege or []):
             with vsphere_call("update the role", role_name(role)):
                 manager.UpdateAuthorizationRole(roleId=found.roleId, newName=found.name,
@@ -130,12 +135,17 @@ def _is_principal(permission, principal: str) -> bool:
                                      or bare(permission.principal) == bare(principal))
 
 
-def grant(session: Session, principal: str, targets: list[Target]) -> list[Grant]:
+def grant(session: Session, principal: str, targets: list[Target], created: list[str] | None = None) -> list[Grant]:
     """Give ``principal`` the targets' roles; entities where it already holds a permission are left alone.
 
     :return: the permissions set (to record, and to revoke on delete). On failure, revokes what it set first.
     """
-    ids = ensure_roles(session, {t.role for t in targets})
+    created = created if created is not None else []
+    try:
+        ids = ensure_roles(session, {t.role for t in targets}, created)
+    except VicError:
+        remove_roles_if_unused(session, created)
+        raise
     manager = _manager(session)
     done: list[Grant] = []
     try:
@@ -152,8 +162,23 @@ def grant(session: Session, principal: str, targets: list[Target]) -> list[Grant
                               role_name(t.role), t.propagate))
     except VicError:
         revoke(session, principal, done)
+        # The roles this call made are its own doing too: none is left behind by a grant that failed.
+        remove_roles_if_unused(session, created)
         raise
     return done
+
+
+def remove_roles_if_unused(session: Session, names: list[str]) -> list[str]:
+    """Remove those of the ``vic-vch-*`` roles ``names`` that no permission uses; what was removed. Best effort."""
+    if not names:
+        return []
+    from vic_machine.operations.remnants import remove_unused_roles
+
+    try:
+        removed, _ = remove_unused_roles(session, list(names))
+    except VicError:
+        return []
+    return removed
 
 
 def entity_of(session: Session, ref: str) -> vim.ManagedEntity:
@@ -215,13 +240,14 @@ def is_administrator(session: Session, principal: str) -> bool:
 def grant_for_vch(session: Session, principal: str, *, datacenter: vim.Datacenter,
                   cluster: vim.ManagedEntity | None, pool: vim.ResourcePool | None, folder: vim.Folder | None,
                   datastore_names: set[str], network_refs: dict[str, str], own_pool: bool,
-                  vm_group: bool) -> list[Grant]:
-    """Grant the operations user what one VCH needs; ``network_refs`` maps port group names to ``Type:moid``."""
+                  vm_group: bool, created: list[str] | None = None) -> list[Grant]:
+    """Grant the operations user what one VCH needs; ``network_refs`` maps port group names to ``Type:moid``;
+    ``created`` gets the names of the roles made for it."""
     found = retrieve_objects_by_name(session, datacenter, vim.Datastore, datastore_names)
     networks = {name: entity_of(session, ref) for name, ref in network_refs.items()}
     targets = targets_for(root=session.content.rootFolder, datacenter=datacenter, cluster=cluster, pool=pool,
                           folder=folder, datastores=found, networks=networks, own_pool=own_pool, vm_group=vm_group)
-    return grant(session, principal, targets)
+    return grant(session, principal, targets, created)
 
 
 def retrieve_objects_by_name(session: Session, root: vim.ManagedEntity, kind: type, names: set[str]) -> dict:

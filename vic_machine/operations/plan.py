@@ -3,6 +3,15 @@
 A plan runs its steps in order. Each step may register how to undo what it did; when a step fails or the run is
 cancelled, everything already done is undone newest first, and the error says which step failed, what was undone,
 and what (if anything) could not be undone.
+
+A cancel stops forward work only: undo always runs to its end. It ignores the cancel event, SIGINT, SIGTERM and
+SIGHUP are deferred while it runs (``interrupts.shielded``), and a sink that fails (a terminal gone after a hang-up)
+cannot stop it. What still cannot be undone is named with where it is and how to remove it (``remedy``).
+An undo registered as an ``anchor`` (the resource pool and VM folder that mark a VCH's pieces as its own) is kept
+when anything undone before it is left, so what is left stays findable as the VCH's and ``delete`` removes it.
+
+A step that succeeds but cannot fully clean up after itself says so with ``ctx.warn``: the operation's result
+carries every warning, naming the object.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from vic_machine.errors import Cancelled, OperationFailed
+from vic_machine.operations.interrupts import shielded
 
 
 @dataclass(frozen=True)
@@ -41,18 +51,43 @@ class Step:
     run: Callable[["RunContext"], Any]
 
 
+@dataclass(frozen=True)
+class Undo:
+    """How to undo one thing: ``description`` names it ("resource pool vch1"), ``where`` says where it is ("in
+    /DC0/host/DC0_C0"), ``remedy`` how to remove it when the undo fails; an ``anchor`` is kept when anything
+    else is left."""
+
+    description: str
+    run: Callable[[], Any]
+    remedy: str = ""
+    anchor: bool = False
+    where: str = ""
+
+    @property
+    def named(self) -> str:
+        return f"{self.description} ({self.where})" if self.where else self.description
+
+
 @dataclass
 class RunContext:
-    """What a step sees while running: shared values, undo registration, cancellation, messages."""
+    """What a step sees while running: shared values, undo registration, cancellation, messages, warnings."""
 
     values: dict[str, Any] = field(default_factory=dict)
     cancel_event: threading.Event = field(default_factory=threading.Event)
-    _undo: list[tuple[str, Callable[[], Any]]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    _undo: list[Undo] = field(default_factory=list)
     _emit: Callable[[str], None] = lambda message: None
 
-    def on_undo(self, description: str, undo: Callable[[], Any]) -> None:
-        """Register how to undo something just done (``description`` names it: "resource pool vch1")."""
-        self._undo.append((description, undo))
+    def on_undo(self, description: str, undo: Callable[[], Any], *, remedy: str = "", anchor: bool = False,
+                where: str = "") -> None:
+        """Register how to undo something just done (``description`` names it: "resource pool vch1"; ``where``
+        says where it is, ``remedy`` how to remove it if the undo fails: both named in what is left)."""
+        self._undo.append(Undo(description, undo, remedy, anchor, where))
+
+    def warn(self, message: str) -> None:
+        """The step succeeded but left something (a snapshot, a role): ``message`` names it; kept in ``warnings``."""
+        self.warnings.append(message)
+        self._emit(f"Warning: {message}")
 
     def forget_undo(self) -> None:
         """The operation committed: nothing done so far is to be undone any more."""
@@ -94,10 +129,13 @@ class Plan:
                 ctx.check_cancelled()
             except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - any failure rolls back
                 cause: BaseException = exc
-                undone, left = self._rollback(ctx, emit, index, total)
-                emit(ProgressEvent("failed", step.name, index, total, f"{step.name} failed: {cause}"))
                 if isinstance(exc, KeyboardInterrupt):
-                    cause = Cancelled("interrupted (Ctrl-C)")
+                    cause = Cancelled(f"interrupted ({exc})" if str(exc) else "interrupted (Ctrl-C)")
+                undone, left = self._rollback(ctx, emit, index, total)
+                try:
+                    emit(ProgressEvent("failed", step.name, index, total, f"{step.name} failed: {cause}"))
+                except BaseException:  # noqa: BLE001 - the failure is what is raised, whatever the sink does
+                    pass
                 raise OperationFailed(step.name, cause, undone=undone, left=left) from exc
             emit(ProgressEvent("done", step.name, index, total, f"{step.name}: done"))
         emit(ProgressEvent("finished", self.name, total, total, f"{self.name}: completed"))
@@ -105,16 +143,40 @@ class Plan:
 
     @staticmethod
     def _rollback(ctx: RunContext, emit: Sink, index: int, total: int) -> tuple[list[str], list[str]]:
+        """Undo everything registered, newest first, whatever is cancelled or signalled meanwhile."""
         undone, left = [], []
-        while ctx._undo:
-            description, undo = ctx._undo.pop()
+
+        def say(kind: str, step: str, message: str) -> None:
             try:
-                undo()
-            except Exception as exc:  # noqa: BLE001 - keep undoing the rest, report what is left
-                left.append(f"{description} ({exc})")
-                emit(ProgressEvent("undo_failed", description, index, total,
-                                   f"Could not remove {description}: {exc}"))
-                continue
-            undone.append(description)
-            emit(ProgressEvent("undo", description, index, total, f"Removed {description}"))
+                emit(ProgressEvent(kind, step, index, total, message))
+            except BaseException:  # noqa: BLE001 - a failing sink (terminal gone) must not stop the undo
+                pass
+
+        def noted(signum: int) -> None:
+            pending_notes.append(signum)
+
+        pending_notes: list[int] = []
+        with shielded(noted):
+            while ctx._undo:
+                if pending_notes:
+                    pending_notes.clear()
+                    say("step", "undo", "Undoing what was done: this finishes first, whatever is interrupted")
+                item = ctx._undo.pop()
+                if item.anchor and left:
+                    left.append(f"{item.named}: kept, so what is left stays findable as this VCH's"
+                                + (f"; {item.remedy}" if item.remedy else ""))
+                    say("undo_failed", item.description, f"Kept {item.description}, so what is left stays "
+                                                         "findable")
+                    continue
+                try:
+                    item.run()
+                except BaseException as exc:  # noqa: BLE001 - keep undoing the rest, report what is left
+                    if not isinstance(exc, (Exception, KeyboardInterrupt, Cancelled)):
+                        raise
+                    left.append(f"{item.named}: {exc or type(exc).__name__}"
+                                + (f"; {item.remedy}" if item.remedy else ""))
+                    say("undo_failed", item.description, f"Could not remove {item.description}: {exc}")
+                    continue
+                undone.append(item.description)
+                say("undo", item.description, f"Removed {item.description}")
         return undone, left

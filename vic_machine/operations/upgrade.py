@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pyVmomi import vim
 
 from vic_machine.certs import CertBundle
-from vic_machine.errors import Conflict, NotFound, OperationFailed
+from vic_machine.errors import Cancelled, Conflict, NotFound, OperationFailed
 from vic_machine.iso import CheckedIsos
 from vic_machine.operations import upgrade_steps as steps
 from vic_machine.operations.ls import IN_PROGRESS, NEWER, UNKNOWN, UP_TO_DATE, VchSummary, upgrade_status
@@ -77,7 +77,9 @@ def _run(plan: Plan, job: UpgradeJob, sink: Sink | None) -> None:
         plan.execute(ctx, sink)
     except KeyboardInterrupt as exc:  # between steps: the plan itself converts those inside a step
         undone, left = Plan._rollback(ctx, sink or (lambda event: None), 0, len(plan.steps))
-        raise OperationFailed(plan.name, exc, undone=undone, left=left) from exc
+        raise OperationFailed(plan.name, Cancelled(f"interrupted ({exc})" if str(exc) else "interrupted (Ctrl-C)"),
+                              undone=undone, left=left) from exc
+    job.notes += [w for w in ctx.warnings if w not in job.notes]
 
 
 def upgrade(
@@ -104,6 +106,9 @@ def upgrade(
     :raise NotFound: ``rollback`` without an upgrade snapshot.
     :raise OperationFailed: a step failed; the VCH was reverted (``undone``) or what is left is listed.
     """
+    from vic_machine.operations.configure import refuse_unfinished
+
+    refuse_unfinished(vch, "upgraded")
     if reset_progress:
         job = _job(session, vch, timeout, cancel_event, certs)
         job.reconfigure("clear the upgrade mark", steps.lock_value(False))

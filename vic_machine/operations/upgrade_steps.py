@@ -259,7 +259,9 @@ class UpgradeJob:
 def set_lock(job: UpgradeJob, ctx: RunContext) -> None:
     job.reconfigure("mark the VCH as being upgraded", lock_value(True))
     ctx.on_undo(f"the upgrade mark on {job.name}",
-                lambda: job.reconfigure("clear the upgrade mark", lock_value(False)))
+                lambda: job.reconfigure("clear the upgrade mark", lock_value(False)),
+                where=f"UpdateInProgress on endpoint VM {job.name} ({job.vm._moId})",
+                remedy=f"vic-machine upgrade --reset-progress --id {job.vm._moId} clears it")
     ctx.say(f"Marked {job.name} as being upgraded (UpdateInProgress)")
 
 
@@ -271,7 +273,9 @@ def upload_isos(job: UpgradeJob, ctx: RunContext) -> None:
         ctx.say(f"Uploading {os.path.basename(info.path)} to [{datastore}] {path}")
         upload_file(job.session, job.datacenter_name, datastore, path, info.path, job.cancel_event)
         if path not in in_use:  # a forced re-upgrade to the same build must not delete the files in use
-            ctx.on_undo(f"file [{datastore}] {path}", lambda p=f"[{datastore}] {path}": delete_file(job, p))
+            ctx.on_undo(f"file [{datastore}] {path}", lambda p=f"[{datastore}] {path}": delete_file(job, p),
+                        where=f"in VCH {job.name}'s datastore folder",
+                        remedy="remove it with the vSphere Client's datastore browser")
 
 
 def delete_file(job: UpgradeJob, path: str) -> None:
@@ -292,12 +296,20 @@ def take_snapshot(job: UpgradeJob, ctx: RunContext) -> None:
     job.snapshot = job.task(lambda: job.vm.CreateSnapshot_Task(
         name=name, description=previous.to_description(), memory=False, quiesce=False),
         f"take the snapshot {name!r}")
-    ctx.on_undo(f"the upgrade of {job.name} (reverted to snapshot {name!r})", lambda: recover(job, ctx))
+    where = f"on endpoint VM {job.name} ({job.vm._moId})"
+    # The snapshot's removal is its own undo, after the revert: a snapshot that outlives it is named as such.
+    ctx.on_undo(f"upgrade snapshot {name!r} of VCH {job.name}",
+                lambda: run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False),
+                                 "remove the upgrade snapshot", job.name),
+                where=where, remedy=f"remove it in the vSphere Client (the VM's Snapshots); until then "
+                                    f"vic-machine upgrade --rollback --id {job.vm._moId} offers to return to it")
+    ctx.on_undo(f"the upgrade of {job.name} (revert to snapshot {name!r})", lambda: recover(job, ctx), where=where,
+                remedy=f"vic-machine upgrade --rollback --id {job.vm._moId} reverts to it")
     ctx.say(f"Took snapshot {name!r}")
 
 
 def recover(job: UpgradeJob, ctx: RunContext) -> None:
-    """Put the VCH back as it was at the snapshot, running, then remove the snapshot."""
+    """Put the VCH back as it was at the snapshot, running. Never cancelled: a cancel stops forward work only."""
     if job.touched:
         run_task(lambda: job.snapshot.RevertToSnapshot_Task(suppressPowerOn=True), "revert to the snapshot",
                  job.name)
@@ -305,9 +317,7 @@ def recover(job: UpgradeJob, ctx: RunContext) -> None:
         job.state = read_vm(job.session, job.vm)
         restore(job, job.previous)
         job.power(True)
-        wait_ready(job, ctx.say)
-    run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False), "remove the upgrade snapshot",
-             job.name)
+        wait_ready(job, ctx.say, cancel_event=None)
 
 
 def restore(job: UpgradeJob, previous: Previous | None) -> None:
@@ -341,21 +351,27 @@ def wait_step(job: UpgradeJob, ctx: RunContext) -> None:
     ctx.say(f"{job.name} is up on {ip}")
 
 
-def wait_ready(job: UpgradeJob, say) -> str:
+_FORWARD = object()
+
+
+def wait_ready(job: UpgradeJob, say, cancel_event=_FORWARD) -> str:
     """Wait for the guest's keys and the Docker API, as create does.
 
     Under --tlsverify without the client certificate (vCenter never holds its key) the API cannot be asked
     anything; then a TLS server answering on the Docker port, after every component said it started, counts.
+
+    :param cancel_event: what cancels the wait: the job's own by default; None (undo) for nothing.
     """
+    cancel = job.cancel_event if cancel_event is _FORWARD else cancel_event
     config = read_config(job.session, job.vm)
     certs = job.certs
     if not (config.client_verification and (certs is None or not certs.client_cert)):
-        ip, _ = wait_for_vch(job.session, job.vm, certs, job.timeout, job.cancel_event, say=say)
+        ip, _ = wait_for_vch(job.session, job.vm, certs, job.timeout, cancel, say=say)
         return str(ip)
     deadline = time.monotonic() + job.timeout
     delay = POLL_SECONDS
     while True:
-        if job.cancel_event.is_set():
+        if cancel is not None and cancel.is_set():
             raise Cancelled()
         config = read_config(job.session, job.vm)
         failed = {n: s for n, s in config.component_states.items() if s not in ("", "true")}
@@ -401,9 +417,11 @@ def finish(job: UpgradeJob, ctx: RunContext) -> None:
                      f"remove the older snapshot {tree.name!r}", job.name)
             ctx.say(f"Removed the older snapshot {tree.name!r}")
         except VicError as exc:
-            job.notes.append(f"The older snapshot {tree.name!r} could not be removed: {exc}")
+            ctx.warn(f"The older upgrade snapshot {tree.name!r} of VCH {job.name} ({job.vm._moId}) could not be "
+                     f"removed: {exc}. Remove it in the vSphere Client (the VM's Snapshots)")
     ctx.forget_undo()
     try:
         job.reconfigure("clear the upgrade mark", lock_value(False))
     except VicError as exc:
-        job.notes.append(f"The upgrade mark could not be cleared ({exc}): run upgrade --reset-progress")
+        ctx.warn(f"The upgrade mark (UpdateInProgress) on VCH {job.name} ({job.vm._moId}) could not be cleared "
+                 f"({exc}): run vic-machine upgrade --reset-progress --id {job.vm._moId}")

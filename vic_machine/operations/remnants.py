@@ -1,0 +1,380 @@
+"""What is left of a VCH whose endpoint VM is gone: found from the marks on its pool and folder, and removed.
+
+A failed or interrupted delete, a create whose undo failed, a server killed part way, or an endpoint VM removed by
+hand leave pieces of a VCH without the VM that held its configuration. The pieces that were marked
+(:mod:`vic_machine.operations.marks`) say whose they are and what else was the VCH's (its datastore folder, DRS VM
+group, volume store folders a delete was asked to remove). They are listed with the VCHs, as *Being deleted*,
+*Being created* or *Incomplete*, under the VM's old id (or, for a create that never made its VM, a ``pending-…``
+id), and ``delete`` removes them, in an order that keeps the marked pool and folder until the very last.
+
+Only marked pools and folders are ever offered: a pool merely named like a VCH may be a user's own. Inside them
+only container VMs (VIC's rule) are removed; any other VM is left alone, and a folder still holding one is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyVmomi import vim
+
+from vic_machine.errors import Conflict, OperationFailed, VicError
+from vic_machine.extraconfig import is_container
+from vic_machine.operations import marks
+from vic_machine.operations.marks import Record
+from vic_machine.operations.plan import Plan, RunContext, Sink, Step
+from vic_machine.operations.vm_group import has_vm_group, remove_vm_group
+from vic_machine.vsphere.collector import retrieve, retrieve_objects
+from vic_machine.vsphere.session import Session
+from vic_machine.vsphere.tasks import run_task
+
+BEING_CREATED = "Being created"
+BEING_DELETED = "Being deleted"
+INCOMPLETE = "Incomplete (endpoint VM missing)"
+
+
+@dataclass
+class Remnant:
+    """The marked pieces of one VCH whose endpoint VM is gone."""
+
+    record: Record
+    pool: vim.ResourcePool | None = None
+    folder: vim.Folder | None = None
+    pool_path: str = ""
+    folder_path: str = ""
+    path: str = ""
+    vms: dict = field(default_factory=dict)  # VMs still in the pool or folder: object → name
+
+    @property
+    def id(self) -> str:
+        return self.record.vm or self.record.id
+
+    @property
+    def name(self) -> str:
+        return self.record.vch
+
+    @property
+    def status(self) -> str:
+        return {marks.DELETING: BEING_DELETED, marks.CREATING: BEING_CREATED}.get(self.record.state, INCOMPLETE)
+
+    @property
+    def anchors(self) -> list:
+        return [o for o in (self.pool, self.folder) if o is not None]
+
+    def pieces(self) -> list[str]:
+        """What is left, each named with where it is."""
+        out = [f"VM {name}" for name in sorted(self.vms.values())]
+        out += [f"volume store folder {v}" for v in self.record.volumes]
+        if self.record.group:
+            out.append(f"DRS VM group {self.record.group}")
+        if self.record.files:
+            out.append(f"datastore folder {self.record.files}")
+        if self.folder is not None:
+            out.append(f"VM folder {self.folder_path}")
+        if self.pool is not None:
+            out.append(f"resource pool {self.pool_path}")
+        return out
+
+
+def _path(obj, objs: dict, dc_name: str) -> str:
+    parts = []
+    while obj is not None and obj in objs:
+        parts.append(objs[obj]["name"])
+        obj = objs[obj].get("parent")
+    return "/".join(["", dc_name, *reversed(parts)])
+
+
+def find(session: Session, objs: dict, vch_vms: dict, dc_name: str) -> list[Remnant]:
+    """The remnants among ``objs`` (a datacenter's VMs, pools, compute resources and folders with ``customValue``
+    read in bulk, as ``ls`` reads them); ``vch_vms`` are the VCH endpoint VMs found (object → properties): a
+    marked pool or folder holding one of those, or naming its id, is that VCH's, not a remnant."""
+    records = marks.read_records(session, objs)
+    if not records:
+        return []
+    vch_ids = {vm._moId for vm in vch_vms}
+    holders = {p.get("resourcePool") for p in vch_vms.values()} | {p.get("parent") for p in vch_vms.values()}
+    groups: dict[tuple[str, str], Remnant] = {}
+    for obj, record in records.items():
+        if obj in holders or (record.vm and record.vm in vch_ids):
+            continue
+        remnant = groups.setdefault((record.vch, record.vm or record.id), Remnant(record))
+        # The newest word on the pieces wins: a delete's record over the create's.
+        if record.state == marks.DELETING or remnant.record is record:
+            remnant.record = record if record.state == marks.DELETING else remnant.record
+        if isinstance(obj, vim.ResourcePool):
+            remnant.pool, remnant.pool_path = obj, _path(obj, objs, dc_name)
+        else:
+            remnant.folder, remnant.folder_path = obj, _path(obj, objs, dc_name)
+    for remnant in groups.values():
+        remnant.path = remnant.pool_path.rsplit("/", 1)[0] if remnant.pool is not None else remnant.folder_path
+        remnant.vms = {vm: props.get("name", vm._moId) for vm, props in objs.items()
+                       if isinstance(vm, vim.VirtualMachine)
+                       and ((remnant.pool is not None and props.get("resourcePool") == remnant.pool)
+                            or (remnant.folder is not None and props.get("parent") == remnant.folder))}
+    return sorted(groups.values(), key=lambda r: (r.name, r.id))
+
+
+@dataclass
+class RemnantResult:
+    name: str
+    removed: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def delete_remnant(session: Session, remnant: Remnant, *, force: bool = False, sink: Sink | None = None,
+                   retry_hint: str = "") -> RemnantResult:
+    """Remove what is left of a VCH (from :func:`find`), marked pool and folder last.
+
+    :param force: power off and remove container VMs still running in it.
+    :raise Conflict: container VMs are running and ``force`` is false, or the VM folder holds VMs that are not
+        the VCH's containers (nothing was removed).
+    :raise RemnantDeleteFailed: a removal failed; ``removed`` and ``left`` say where it stopped.
+    """
+    from vic_machine.operations.delete import DeleteFailed, delete_path
+
+    name = remnant.name
+    vms = retrieve_objects(session.content, list(remnant.vms), ["name", "runtime.powerState", "config.extraConfig",
+                                                               "parent", "resourcePool"]) if remnant.vms else {}
+    containers = {vm: p for vm, p in vms.items() if is_container(p.get("config.extraConfig") or [])}
+    others = sorted(p.get("name", vm._moId) for vm, p in vms.items() if vm not in containers)
+    in_folder = sorted(p.get("name", vm._moId) for vm, p in vms.items()
+                       if vm not in containers and remnant.folder is not None and p.get("parent") == remnant.folder)
+    if in_folder:
+        raise Conflict(f"VM folder {remnant.folder_path} of VCH {name} holds VMs that are not its containers: "
+                       f"{', '.join(in_folder)}", remedy="Move them out of the folder, then delete again")
+    running = sorted(p.get("name", "") for p in containers.values() if p.get("runtime.powerState") == "poweredOn")
+    if running and not force:
+        raise Conflict(f"What is left of VCH {name} has {len(running)} powered-on container(s): {', '.join(running)}",
+                       remedy="Stop them first, or force the delete to power them off and remove them")
+    dc = _datacenter_of(session, remnant.anchors[0]) if remnant.anchors else None
+    result = RemnantResult(name)
+    record = remnant.record
+    pending = [f"container VM {p.get('name', '')}" for p in containers.values()]
+    pending += [f"volume store folder {v}" for v in record.volumes]
+    group = record.group
+    cluster = vim.ClusterComputeResource(record.cluster, session.stub) if record.cluster else None
+    if group and cluster is not None and not has_vm_group(session, cluster, group):
+        group = ""
+    if group:
+        pending.append(f"DRS VM group {group}")
+    if record.files:
+        pending.append(f"datastore folder {record.files}")
+    if remnant.folder is not None:
+        pending.append(f"VM folder {remnant.folder_path}")
+    if remnant.pool is not None:
+        pending.append(f"resource pool {remnant.pool_path}")
+
+    def done(what: str, ctx: RunContext) -> None:
+        result.removed.append(what)
+        pending.remove(what)
+        ctx.say(f"Removed {what}")
+
+    def gone(what: str, ctx: RunContext) -> None:
+        result.not_found.append(what)
+        pending.remove(what)
+        ctx.say(f"Already gone: {what}")
+
+    def mark(ctx: RunContext) -> None:
+        if others:
+            ctx.say(f"Left alone, not this VCH's: VM {', VM '.join(others)} (moved to the parent pool with the "
+                    "resource pool)")
+        if record.state == marks.DELETING:
+            ctx.say(f"VCH {name}: its endpoint VM is gone; removing what is left")
+            return
+        record.state = marks.DELETING
+        for anchor in remnant.anchors:
+            marks.mark(session, anchor, record)
+        ctx.say(f"Marked what is left of VCH {name} as being deleted")
+
+    def remove_containers(ctx: RunContext) -> None:
+        for vm, p in containers.items():
+            what = f"container VM {p.get('name', '')}"
+            if p.get("runtime.powerState") == "poweredOn":
+                run_task(vm.PowerOffVM_Task, f"power off {what}", what)
+            run_task(vm.Destroy_Task, f"remove {what}", what)
+            done(what, ctx)
+
+    def remark(**cleared) -> None:
+        """What was just removed leaves the record, so what is listed as left stays exact. Best effort."""
+        for key, value in cleared.items():
+            setattr(record, key, value)
+        for anchor in remnant.anchors:
+            try:
+                marks.mark(session, anchor, record)
+            except VicError:
+                return
+
+    def remove_files(ctx: RunContext, paths: list[str], label: str) -> None:
+        for path in paths:
+            what = f"{label} {path}"
+            if delete_path(session, dc, path):
+                done(what, ctx)
+            else:
+                gone(what, ctx)
+        remark(**({"volumes": []} if label.startswith("volume") else {"files": ""}))
+
+    def remove_group(ctx: RunContext) -> None:
+        remove_vm_group(cluster, group)
+        done(f"DRS VM group {group}", ctx)
+        remark(group="", cluster="")
+
+    def remove_folder(ctx: RunContext) -> None:
+        run_task(remnant.folder.Destroy_Task, "remove the VM folder", remnant.folder_path)
+        done(f"VM folder {remnant.folder_path}", ctx)
+
+    def remove_pool(ctx: RunContext) -> None:
+        run_task(remnant.pool.Destroy_Task, "remove the resource pool", remnant.pool_path)
+        done(f"resource pool {remnant.pool_path}", ctx)
+
+    plan_steps = [Step("Mark the VCH as being deleted", mark)]
+    if containers:
+        plan_steps.append(Step("Remove containers", remove_containers))
+    if record.volumes:
+        plan_steps.append(Step("Remove volume stores",
+                               lambda ctx: remove_files(ctx, record.volumes, "volume store folder")))
+    if group:
+        plan_steps.append(Step("Remove DRS VM group", remove_group))
+    if record.files:
+        plan_steps.append(Step("Remove datastore files",
+                               lambda ctx: remove_files(ctx, [record.files], "datastore folder")))
+    if remnant.folder is not None:
+        plan_steps.append(Step("Remove VM folder", remove_folder))
+    if remnant.pool is not None:
+        plan_steps.append(Step("Remove resource pool", remove_pool))
+    try:
+        Plan(f"Delete what is left of VCH {name}", plan_steps).execute(RunContext(), sink)
+    except OperationFailed as exc:
+        raise DeleteFailed(exc.step, exc.cause, result.removed, pending, retry=retry_hint) from exc
+    return result
+
+
+def _datacenter_of(session: Session, obj) -> vim.Datacenter | None:
+    while obj is not None and not isinstance(obj, vim.Datacenter):
+        obj = retrieve_objects(session.content, [obj], ["parent"]).get(obj, {}).get("parent")
+    return obj
+
+
+# --- leftovers that belong to no VCH: unused roles, snapshots of interrupted operations -------------------
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Something an operation left that is no VCH's piece: ``what`` names it and where it is, ``remedy`` how to
+    remove it."""
+
+    kind: str
+    what: str
+    vch: str = ""
+    remedy: str = ""
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "what": self.what, "vch": self.vch, "remedy": self.remedy}
+
+
+def unused_roles(session: Session) -> list[str]:
+    """The ``vic-vch-*`` roles (ours: VIC's operations-user roles) that no permission uses any more.
+
+    :raise VicError: the roles or the permissions cannot be read.
+    """
+    from vic_machine.operations import opsuser
+    from vic_machine.vsphere.faults import vsphere_call
+
+    manager = session.content.authorizationManager
+    props = retrieve_objects(session.content, [manager], ["roleList"]).get(manager, {})
+    ours = {r.roleId: r.name for r in props.get("roleList") or [] if r.name.startswith(opsuser.ROLE_PREFIX)}
+    if not ours:
+        return []
+    with vsphere_call("read the permissions, to tell which roles are still used"):
+        used = {p.roleId for p in manager.RetrieveAllPermissions() or []}
+    return sorted(name for role_id, name in ours.items() if role_id not in used)
+
+
+def remove_unused_roles(session: Session, names: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """Remove the unused ``vic-vch-*`` roles (those named, or all): ``(removed, could not remove with why)``."""
+    from vic_machine.vsphere.faults import vsphere_call
+
+    manager = session.content.authorizationManager
+    try:
+        unused = unused_roles(session)
+    except VicError as exc:
+        return [], [f"role {n} ({exc})" for n in (names or ["vic-vch-*"])]
+    wanted = [n for n in unused if names is None or n in names]
+    props = retrieve_objects(session.content, [manager], ["roleList"]).get(manager, {})
+    ids = {r.name: r.roleId for r in props.get("roleList") or []}
+    removed, failed = [], []
+    for name in wanted:
+        try:
+            with vsphere_call("remove the role", name):
+                # failIfUsed: a permission set since (a concurrent create) keeps the role.
+                manager.RemoveAuthorizationRole(roleId=ids[name], failIfUsed=True)
+        except VicError as exc:
+            failed.append(f"role {name} ({exc})")
+            continue
+        removed.append(f"role {name}")
+    return removed, failed
+
+
+SNAPSHOT_DESCRIPTIONS = ("Before vic-machine configure",)
+
+
+def leftover_snapshots(session: Session, vchs: list) -> list[Leftover]:
+    """Snapshots an interrupted configure left on VCHs (``configure …`` with our description), on VCHs that no
+    configure or upgrade holds now (one read for all their VMs)."""
+    vms = [v.vm for v in vchs if v.vm is not None and not v.config.update_in_progress]
+    if not vms:
+        return []
+    from vic_machine.operations.upgrade_steps import walk_snapshots
+
+    found = retrieve_objects(session.content, vms, ["snapshot"])
+    names = {v.vm: v.name for v in vchs if v.vm is not None}
+    out = []
+    for vm, props in found.items():
+        trees = list(getattr(props.get("snapshot"), "rootSnapshotList", None) or [])
+        for tree in walk_snapshots(trees):
+            if tree.description in SNAPSHOT_DESCRIPTIONS:
+                out.append(Leftover("snapshot", f"snapshot {tree.name!r} of VCH {names[vm]} ({vm._moId})",
+                                    names[vm], remedy=f"vic-machine delete --leftovers --name {names[vm]}"))
+    return out
+
+
+def remove_snapshots(session: Session, vch) -> list[str]:
+    """Remove the leftover configure snapshots of one VCH; what was removed."""
+    from vic_machine.operations.upgrade_steps import walk_snapshots
+
+    props = retrieve_objects(session.content, [vch.vm], ["snapshot"]).get(vch.vm, {})
+    removed = []
+    for tree in walk_snapshots(list(getattr(props.get("snapshot"), "rootSnapshotList", None) or [])):
+        if tree.description in SNAPSHOT_DESCRIPTIONS:
+            run_task(lambda t=tree: t.snapshot.RemoveSnapshot_Task(removeChildren=False), "remove the snapshot",
+                     tree.name)
+            removed.append(f"snapshot {tree.name!r} of VCH {vch.name}")
+    return removed
+
+
+def leftovers(session: Session, vchs: list) -> list[Leftover]:
+    """Everything left behind that is no VCH's piece: unused operations-user roles, configure snapshots."""
+    try:
+        roles = unused_roles(session)
+    except VicError:
+        roles = []  # a listing: what cannot be read is not offered
+    out = [Leftover("role", f"role {name} (no permission uses it)", remedy="vic-machine delete --leftovers")
+           for name in roles]
+    return out + leftover_snapshots(session, vchs)
+
+
+def remove_leftovers(session: Session, vchs: list, name: str = "") -> tuple[list[str], list[str]]:
+    """Remove what :func:`leftovers` lists (only the snapshots of VCH ``name`` when given, and then no roles):
+    ``(removed, could not remove with why)``."""
+    removed, failed = ([], []) if name else remove_unused_roles(session)
+    for vch in vchs:
+        if vch.vm is None or (name and vch.name != name) or vch.config.update_in_progress:
+            continue
+        try:
+            removed += remove_snapshots(session, vch)
+        except VicError as exc:
+            failed.append(f"snapshots of VCH {vch.name} ({exc})")
+    return removed, failed
+
+
+__all__ = ["BEING_CREATED", "BEING_DELETED", "INCOMPLETE", "Leftover", "Remnant", "delete_remnant", "find",
+           "leftovers", "retrieve"]
