@@ -41,15 +41,20 @@ DELETE = (
 FIREWALL = ("Host.Config.NetService",)
 
 
-def require(session: Session, entity: vim.ManagedEntity, privileges: tuple[str, ...], what: str, name: str) -> None:
-    """:raise PermissionDenied: naming every privilege the caller lacks on ``entity`` (called ``name``)."""
-    with vsphere_call(f"check the privileges to {what}", obj=name):
+def missing(session: Session, entity: vim.ManagedEntity, privileges: tuple[str, ...], what: str) -> list[str]:
+    """The privileges of ``privileges`` the caller lacks on ``entity``, as vCenter answers."""
+    with vsphere_call(f"check the privileges to {what}"):
         key = session.content.sessionManager.currentSession.key
         granted = session.content.authorizationManager.HasPrivilegeOnEntity(
             entity=entity, sessionId=key, privId=list(privileges))
-    missing = [p for p, ok in zip(privileges, granted) if not ok]
-    if missing:
-        raise PermissionDenied(f"{session.user} may not {what} on {name}: missing privilege(s) {', '.join(missing)}",
+    return [p for p, ok in zip(privileges, granted) if not ok]
+
+
+def require(session: Session, entity: vim.ManagedEntity, privileges: tuple[str, ...], what: str, name: str) -> None:
+    """:raise PermissionDenied: naming every privilege the caller lacks on ``entity`` (called ``name``)."""
+    lacking = missing(session, entity, privileges, what)
+    if lacking:
+        raise PermissionDenied(f"{session.user} may not {what} on {name}: missing privilege(s) {', '.join(lacking)}",
                                remedy="Ask your vSphere administrator for a role with these privileges")
 
 

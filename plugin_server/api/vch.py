@@ -113,11 +113,12 @@ def _create(body, target: str, datacenter: str = ""):
     # Claimed before it is validated: a second create of the same name while one runs is 409 at once.
     subject = f"{call.target_key}/{inventory.datacenter}/{spec.name}"
     claimed = claim(subject)
+    # Before validation: its probes (registries, the operations user's login) are for users allowed to create.
+    dc = find_datacenter(session, datacenter)
+    privileges.require(session, dc, privileges.CREATE, "create a VCH", inventory.datacenter)
     findings = validate(spec, inventory, session=session, target_display=call.target.display)
     if has_errors(findings):
         raise findings_error(findings)
-    dc = find_datacenter(session, datacenter)
-    privileges.require(session, dc, privileges.CREATE, "create a VCH", inventory.datacenter)
     try:
         job = prepare(session, spec, isos=installed_isos(), timeout=current_app.config["CREATE_TIMEOUT"],
                       inventory=inventory, findings=findings)
