@@ -15,6 +15,7 @@ Empty lists and dicts write nothing.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -46,14 +47,19 @@ def _is_struct(tp: Any) -> bool:
     return isinstance(tp, type) and dataclasses.is_dataclass(tp) and tp not in BYTES_TYPES
 
 
-def _field_keys(cls: type, prefix: str):
+@functools.lru_cache(maxsize=8192)
+def _field_keys(cls: type, prefix: str) -> tuple:
+    """(field, annotation, key) of each field of ``cls`` stored under ``prefix``; the same for every VCH, so kept:
+    listing 100 VCHs would otherwise work out the same keys 100 times."""
+    out = []
     for f, tp in struct_fields(cls):
         if f.metadata[ABSOLUTE]:
             key = f.metadata[KEY] if not prefix else None
         else:
             key = field_key(prefix, f.metadata[KEY], f.metadata[SCOPE])
         if key is not None:
-            yield f, tp, key
+            out.append((f, tp, key))
+    return tuple(out)
 
 
 def encode_value(sink: Sink, value: Any, tp: Any, key: str) -> None:

@@ -21,18 +21,23 @@ def find_datacenter(session: Session, name: str = "") -> vim.Datacenter:
     :raise NotFound: no datacenter of that name (the message lists those that exist).
     :raise TargetError: several datacenters and none named.
     """
+    return find_named_datacenter(session, name)[0]
+
+
+def find_named_datacenter(session: Session, name: str = "") -> tuple[vim.Datacenter, str]:
+    """As :func:`find_datacenter`, with the datacenter's name (read in the same request)."""
     datacenters = list_datacenters(session)
     names = ", ".join(sorted(datacenters)) or "none"
     if name:
-        by_id = {dc._moId: dc for dc in datacenters.values()}
+        by_id = {dc._moId: (dc, dc_name) for dc_name, dc in datacenters.items()}
         if name in by_id and name not in datacenters:
             return by_id[name]
         if name not in datacenters:
             raise NotFound(f"Datacenter {name!r} not found",
                            remedy=f"Datacenters on {session.target.host}: {names}")
-        return datacenters[name]
+        return datacenters[name], name
     if len(datacenters) == 1:
-        return next(iter(datacenters.values()))
+        return next((dc, dc_name) for dc_name, dc in datacenters.items())
     if not datacenters:
         raise NotFound(f"{session.target.host} has no datacenter", remedy="Create one in the vSphere Client first")
     raise TargetError(f"{session.target.host} has several datacenters",

@@ -14,7 +14,9 @@ Faults are decoded by pyvmomi and raised as it raises them, so :func:`vsphere_ca
 from __future__ import annotations
 
 import gzip
+import html
 import io
+import re
 import xml.etree.ElementTree as ET
 from typing import Any, Iterable
 from xml.sax.saxutils import escape
@@ -22,7 +24,7 @@ from xml.sax.saxutils import escape
 from pyVmomi import SoapAdapter, VmomiSupport, vim
 
 from vic_machine.errors import VSphereError
-from vic_machine.vsphere.collector import PAGE_SIZE, Page, paged
+from vic_machine.vsphere.collector import PAGE_SIZE, Page, paged, retrieve_spec, view_spec
 from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.session import Session
 
@@ -36,8 +38,8 @@ _ENVELOPE = ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope '
              '"http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>')
 
 
-def _post(session: Session, body: str) -> ET.Element:
-    """Send one SOAP request on the session's stub (counted as one round trip); the answer's Body child.
+def _send(session: Session, body: str) -> bytes:
+    """Send one SOAP request on the session's stub (counted as one round trip); the answer as vCenter sent it.
 
     :raise vmodl.MethodFault: the fault vCenter answered with, as pyvmomi raises it.
     """
@@ -57,10 +59,14 @@ def _post(session: Session, body: str) -> ET.Element:
     stub.ReturnConnection(conn)
     if response.getheader("Content-Encoding", "").lower() == "gzip":
         data = gzip.decompress(data)
-    root = ET.fromstring(data)
-    if root.find("s:Body/s:Fault", _NS) is not None:
+    if response.status != 200:  # vCenter answers a fault with 500, as pyvmomi expects
         _raise_fault(stub, data)
-    return root.find("s:Body", _NS)[0]
+    return data
+
+
+def _post(session: Session, body: str) -> ET.Element:
+    """:func:`_send`, the answer parsed: the Body's child."""
+    return ET.fromstring(_send(session, body)).find("s:Body", _NS)[0]
 
 
 def _raise_fault(stub, data: bytes) -> None:
@@ -90,27 +96,151 @@ def _prop_specs(props: dict[str, list[str]]) -> str:
                    for kind, paths in props.items())
 
 
-def _retrieve_raw(session: Session, specs: str, max_objects: int = PAGE_SIZE) -> list[ET.Element]:
-    """Every ``objects`` element of a paged retrieval of the filter ``specs`` (its propSet and objectSet)."""
+def _bodies(pc, session: Session, specs: str, max_objects: int):
+    """The three requests of a paged retrieval on collector ``pc``: start, continue, cancel (their raw answers)."""
+    this = f'<_this type="PropertyCollector">{escape(pc._moId)}</_this>'
+    return (lambda: _send(session, f'<RetrievePropertiesEx xmlns="urn:vim25">{this}<specSet>{specs}</specSet>'
+                                   f'<options><maxObjects>{max_objects}</maxObjects></options></RetrievePropertiesEx>'),
+            lambda token: _send(session, f'<ContinueRetrievePropertiesEx xmlns="urn:vim25">{this}<token>'
+                                         f'{escape(token)}</token></ContinueRetrievePropertiesEx>'),
+            lambda token: _send(session, f'<CancelRetrievePropertiesEx xmlns="urn:vim25">{this}<token>'
+                                         f'{escape(token)}</token></CancelRetrievePropertiesEx>'))
 
-    def page(result: ET.Element) -> Page:
+
+def _retrieve_raw(session: Session, specs: str, max_objects: int = PAGE_SIZE) -> list[ET.Element]:
+    """Every ``objects`` element (ElementTree) of a paged retrieval of the filter ``specs``."""
+
+    def page(data: bytes) -> Page:
+        result = ET.fromstring(data).find("s:Body", _NS)[0]
         return result.findall("v:returnval/v:objects", _NS), result.findtext("v:returnval/v:token", "", _NS)
 
-    def first(pc) -> Page:
-        return page(_post(session, f'<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">'
-                                   f'{escape(pc._moId)}</_this><specSet>{specs}</specSet><options><maxObjects>'
-                                   f'{max_objects}</maxObjects></options></RetrievePropertiesEx>'))
+    return paged(session.content,
+                 lambda pc: page(_bodies(pc, session, specs, max_objects)[0]()),
+                 lambda pc, token: page(_bodies(pc, session, specs, max_objects)[1](token)),
+                 lambda pc, token: _bodies(pc, session, specs, max_objects)[2](token))
 
-    def more(pc, token: str) -> Page:
-        return page(_post(session, f'<ContinueRetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">'
-                                   f'{escape(pc._moId)}</_this><token>{escape(token)}</token>'
-                                   '</ContinueRetrievePropertiesEx>'))
 
-    def cancel(pc, token: str) -> None:
-        _post(session, f'<CancelRetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">'
-                       f'{escape(pc._moId)}</_this><token>{escape(token)}</token></CancelRetrievePropertiesEx>')
+def _retrieve_values(session: Session, specs: str) -> dict[vim.ManagedObject, dict[str, Any]]:
+    """A paged retrieval of plain values, each page read by :class:`_FastPage` (ElementTree when it cannot)."""
+    values = _Values(session.stub)
 
-    return paged(session.content, first, more, cancel)
+    def page(data: bytes) -> Page:
+        return _FastPage.read(data, values)
+
+    pages = paged(session.content,
+                  lambda pc: page(_bodies(pc, session, specs, PAGE_SIZE)[0]()),
+                  lambda pc, token: page(_bodies(pc, session, specs, PAGE_SIZE)[1](token)),
+                  lambda pc, token: _bodies(pc, session, specs, PAGE_SIZE)[2](token))
+    return dict(pages)
+
+
+class _FastPage:
+    """One RetrievePropertiesEx answer read with regular expressions, ten times faster than building a tree.
+
+    vCenter writes a RetrieveResult in one shape: ``<objects><obj type="T">id</obj>`` then, per property,
+    ``<propSet><name>path</name><val xsi:type="…">text</val></propSet>``, in the default namespace, with no
+    whitespace between elements. Anything else (a prefix, a value holding other elements than the plain lists
+    below, a count that does not add up) is read with ElementTree instead.
+    """
+
+    OBJECTS = re.compile(rb"<objects>(.*?)</objects>", re.S)
+    OBJ = re.compile(rb'<obj type="([^"]*)">([^<]*)</obj>')
+    PROP = re.compile(rb"<propSet><name>([^<]*)</name><val\b([^>]*)>(.*?)</val></propSet>", re.S)
+    ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+    TOKEN = re.compile(rb"<token>([^<]*)</token>")
+    REF = re.compile(rb"<ManagedObjectReference\b")
+    REFS = re.compile(rb"<ManagedObjectReference\b([^>/]*)>([^<]*)</ManagedObjectReference>")
+    REF_TYPE = re.compile(rb'(?<![\w:])type="([^"]*)"')
+    STRINGS = re.compile(rb"<string\b[^>/]*>([^<]*)</string>")
+    OPTION = re.compile(rb"<OptionValue\b")
+    OPTIONS = re.compile(rb"<OptionValue\b[^>/]*><key>([^<]*)</key><value\b[^>/]*>([^<]*)</value></OptionValue>")
+
+    @classmethod
+    def read(cls, data: bytes, values: "_Values") -> Page:
+        try:
+            return cls._read(data, values)
+        except _Unexpected:
+            result = ET.fromstring(data).find("s:Body", _NS)[0]
+            objects = result.findall("v:returnval/v:objects", _NS)
+            return list(_decode_with(values, objects).items()), result.findtext("v:returnval/v:token", "", _NS)
+
+    @classmethod
+    def _read(cls, data: bytes, values: "_Values") -> Page:
+        out = []
+        first = data.find(b"<objects>")
+        chunks = cls.OBJECTS.findall(data)
+        if len(chunks) != data.count(b"<objects>") or (first < 0 and b"objects>" in data):
+            raise _Unexpected()
+        for chunk in chunks:
+            head = cls.OBJ.match(chunk)
+            if head is None:
+                raise _Unexpected()
+            props = {}
+            count = 0
+            for name, attrs, inner in cls.PROP.findall(chunk, head.end()):
+                count += 1
+                props[name.decode()] = cls._value(attrs, inner, values)
+            if count != chunk.count(b"<propSet>"):
+                raise _Unexpected()
+            out.append((values.ref_of(head.group(1).decode(), _text(head.group(2))), props))
+        # The token is the result's own element, before the objects (or after, in no vCenter we know).
+        token = cls.TOKEN.search(data, 0, first if first >= 0 else len(data))
+        if token is None and first >= 0:
+            token = cls.TOKEN.search(data, data.rfind(b"</objects>"))
+        return out, _text(token.group(1)) if token else ""
+
+    @classmethod
+    def _ref_type(cls, attrs: bytes) -> str:
+        found = cls.REF_TYPE.search(attrs)
+        if found is None:
+            raise _Unexpected()
+        return found.group(1).decode()
+
+    @classmethod
+    def _value(cls, raw_attrs: bytes, inner: bytes, values: "_Values") -> Any:
+        if raw_attrs.endswith(b"/"):
+            raise _Unexpected()
+        # xsi:type under whatever prefix the server declared for it (vCenter: xsi, govmomi: XMLSchema-instance);
+        # the unprefixed ``type`` is a reference's type.
+        kind, ref_type = "", b""
+        for name, value in cls.ATTR.findall(raw_attrs):
+            if name == b"type":
+                ref_type = value
+            elif name.endswith(b":type"):
+                kind = value.rpartition(b":")[2].decode()
+        if b"<" not in inner:
+            if kind == "ManagedObjectReference":
+                return values.ref_of(ref_type.decode(), _text(inner))
+            if kind == "string":
+                return _text(inner)
+            if kind == "boolean":
+                return inner == b"true"
+            if kind in ("int", "long", "short", "byte"):
+                return int(inner or 0)
+            if kind.startswith("ArrayOf"):
+                return []
+            if values.is_enum(kind):
+                return _text(inner)
+        elif kind == "ArrayOfManagedObjectReference":
+            refs = cls.REFS.findall(inner)
+            if len(refs) == len(cls.REF.findall(inner)):
+                return [values.ref_of(cls._ref_type(attrs), _text(moid)) for attrs, moid in refs]
+        elif kind == "ArrayOfString":
+            return [_text(v) for v in cls.STRINGS.findall(inner)]
+        elif kind == "ArrayOfOptionValue":
+            pairs = cls.OPTIONS.findall(inner)
+            if len(pairs) == len(cls.OPTION.findall(inner)):
+                return [(_text(k), _text(v)) for k, v in pairs]
+        raise _Unexpected()
+
+
+class _Unexpected(Exception):
+    """An answer :class:`_FastPage` does not read; ElementTree does."""
+
+
+def _text(raw: bytes) -> str:
+    text = raw.decode()
+    return html.unescape(text) if "&" in text else text
 
 
 class _Values:
@@ -119,13 +249,26 @@ class _Values:
     def __init__(self, stub) -> None:
         self._stub = stub
         self._types: dict[str, type] = {}
+        self._refs: dict[tuple[str, str], vim.ManagedObject] = {}  # one object per reference (pools recur)
 
     def ref(self, element: ET.Element) -> vim.ManagedObject:
-        kind = element.get("type", "")
-        cls = self._types.get(kind)
-        if cls is None:
-            cls = self._types[kind] = VmomiSupport.GetWsdlType("urn:vim25", kind)
-        return cls(element.text or "", self._stub)
+        return self.ref_of(element.get("type", ""), element.text or "")
+
+    def ref_of(self, kind: str, moid: str) -> vim.ManagedObject:
+        obj = self._refs.get((kind, moid))
+        if obj is None:
+            cls = self._types.get(kind)
+            if cls is None:
+                cls = self._types[kind] = VmomiSupport.GetWsdlType("urn:vim25", kind)
+            obj = self._refs[(kind, moid)] = cls(moid, self._stub)
+        return obj
+
+    def is_enum(self, kind: str) -> bool:
+        try:
+            cls = self._types.get(kind) or VmomiSupport.GetWsdlType("urn:vim25", kind)
+        except KeyError:
+            return False
+        return isinstance(cls, type) and issubclass(cls, VmomiSupport.Enum)
 
     def value(self, val: ET.Element) -> Any:
         kind = val.get(_XSI_TYPE, "").rpartition(":")[2]
@@ -164,11 +307,30 @@ def retrieve_plain(session: Session, root: vim.ManagedEntity, props: dict[type, 
     with vsphere_call("read the inventory"):
         view = content.viewManager.CreateContainerView(container=root, type=list(props), recursive=recursive)
         try:
-            objects = _retrieve_raw(session, _prop_specs({_wsdl(t): p for t, p in props.items()})
+            return _retrieve_values(session, _prop_specs({_wsdl(t): p for t, p in props.items()})
                                     + _view_spec(view._moId))
         finally:
             view.DestroyView()
-    return _decode(session, objects)
+
+
+def retrieve_mixed(session: Session, root: vim.ManagedEntity, plain: dict[type, Iterable[str]],
+                   rich: dict[type, Iterable[str]]) -> dict[vim.ManagedObject, dict[str, Any]]:
+    """``plain`` read as :func:`retrieve_plain` reads (the many objects: VMs), ``rich`` through pyvmomi (the few
+    whose properties are data objects), over one container view: one request more than a single read."""
+    plain = {t: list(p) for t, p in plain.items()}
+    rich = {t: list(p) for t, p in rich.items()}
+    content = session.content
+    with vsphere_call("read the inventory"):
+        view = content.viewManager.CreateContainerView(container=root, type=[*plain, *rich], recursive=True)
+        try:
+            found = _retrieve_values(session, _prop_specs({_wsdl(t): p for t, p in plain.items()})
+                                     + _view_spec(view._moId))
+            out = {o.obj: {p.name: p.val for p in o.propSet or []}
+                   for o in retrieve_spec(content, view_spec(view, rich))} if rich else {}
+        finally:
+            view.DestroyView()
+    out.update(found)
+    return out
 
 
 def retrieve_objects_plain(session: Session, objects: list[vim.ManagedObject],
@@ -178,13 +340,15 @@ def retrieve_objects_plain(session: Session, objects: list[vim.ManagedObject],
         return {}
     kinds = {_wsdl(type(o)) for o in objects}
     with vsphere_call("read the inventory"):
-        found = _retrieve_raw(session, _prop_specs({k: paths for k in kinds})
-                              + _obj_specs((_wsdl(type(o)), o._moId) for o in objects))
-    return _decode(session, found)
+        return _retrieve_values(session, _prop_specs({k: paths for k in kinds})
+                                + _obj_specs((_wsdl(type(o)), o._moId) for o in objects))
 
 
 def _decode(session: Session, objects: list[ET.Element]) -> dict[vim.ManagedObject, dict[str, Any]]:
-    values = _Values(session.stub)
+    return _decode_with(_Values(session.stub), objects)
+
+
+def _decode_with(values: _Values, objects: list[ET.Element]) -> dict[vim.ManagedObject, dict[str, Any]]:
     out: dict[vim.ManagedObject, dict[str, Any]] = {}
     for obj in objects:
         props: dict[str, Any] = {}
