@@ -1,12 +1,9 @@
 """Connections to the configured vCenters, pinned: the certificate is checked in the TLS handshake itself, before
 any byte of a request (a session token, a clone ticket, a password) is written to the socket.
 
-pyvmomi checks a ``thumbprint`` only when its SSL context has already refused the certificate, so an unverified
-context with a thumbprint checks nothing on the connections it opens later (its pool reconnects at will). Here
-every connection, the first and each reconnection, goes through :class:`PinnedContext`, whose ``wrap_socket``
-completes the handshake, compares the peer certificate's SHA-1/SHA-256 digest with the pinned thumbprint and
-closes the socket when it differs. Failures never tell refused, non-TLS and TLS answers apart: "Cannot reach
-vCenter X" (the server log has the detail).
+Every connection, the first and each reconnection, goes through the core's
+:class:`vic_machine.vsphere.pinning.PinnedContext`. Failures never tell refused, non-TLS and TLS answers apart:
+"Cannot reach vCenter X" (the server log has the detail).
 """
 
 from __future__ import annotations
@@ -14,7 +11,6 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import ssl
 from urllib.parse import urlsplit
 
 from pyVmomi import vim
@@ -22,8 +18,8 @@ from pyVmomi import vim
 from plugin_server.errors import ApiError
 from vic_machine.errors import AuthenticationError
 from vic_machine.target import Target
-from vic_machine.vsphere.certificate import thumbprints
 from vic_machine.vsphere.faults import vsphere_call
+from vic_machine.vsphere.pinning import CertificateMismatch, PinnedContext
 from vic_machine.vsphere.session import API_VERSION, CountingStub, Session
 
 log = logging.getLogger(__name__)
@@ -31,51 +27,6 @@ log = logging.getLogger(__name__)
 TIMEOUT = 30.0
 # A clone-ticket answer is a few hundred bytes; never read more than this from it.
 MAX_TICKET_ANSWER = 64 * 1024
-
-
-class CertificateMismatch(ssl.SSLError):
-    """The peer's certificate is not the pinned one; raised before anything was sent on the connection."""
-
-    def __init__(self, presented_sha1: str, presented_sha256: str) -> None:
-        super().__init__(f"certificate {presented_sha256} is not the pinned one")
-        self.sha1 = presented_sha1
-        self.sha256 = presented_sha256
-
-
-def _digits(thumbprint: str) -> str:
-    return thumbprint.replace(":", "").upper()
-
-
-class PinnedContext(ssl.SSLContext):
-    """A client TLS context that completes the handshake only with the certificate pinned by ``thumbprint``."""
-
-    def __new__(cls, thumbprint: str):
-        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
-
-    def __init__(self, thumbprint: str) -> None:
-        # No CA decides here: the pin does. Hostnames do not matter either, the certificate is the identity.
-        self.check_hostname = False
-        self.verify_mode = ssl.CERT_NONE
-        self.minimum_version = ssl.TLSVersion.TLSv1_2
-        self.pinned = _digits(thumbprint)
-        self.seen: tuple[str, str] = ("", "")
-
-    def wrap_socket(self, sock, *args, **kwargs):  # noqa: D102 - ssl.SSLContext's
-        tls = super().wrap_socket(sock, *args, **kwargs)
-        try:
-            try:
-                der = tls.getpeercert(binary_form=True)
-            except ValueError:  # do_handshake_on_connect=False: the handshake is ours to do, now
-                tls.do_handshake()
-                der = tls.getpeercert(binary_form=True)
-            sha1, sha256 = thumbprints(der or b"")
-            if not der or self.pinned not in (_digits(sha1), _digits(sha256)):
-                raise CertificateMismatch(sha1, sha256)
-        except BaseException:
-            tls.close()
-            raise
-        self.seen = (sha1, sha256)
-        return tls
 
 
 def unreachable(target: Target, exc: BaseException) -> ApiError:

@@ -7,11 +7,9 @@ vCenter's certificate is pinned to the session's thumbprint, as for the SOAP con
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import io
 import os
-import ssl
 import threading
 import time
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import BinaryIO
 from urllib.parse import quote, urlencode
 
 from vic_machine.errors import AuthenticationError, Cancelled, PermissionDenied, TargetError, VicError
+from vic_machine.vsphere.pinning import CertificateMismatch, pinned_connection
 from vic_machine.vsphere.session import Session
 
 # Delays before the 2nd, 3rd, … attempt (VIC retries uploads with backoff too).
@@ -40,16 +39,12 @@ def folder_url_path(datacenter: str, datastore: str, path: str) -> str:
 
 
 def _connection(session: Session) -> http.client.HTTPSConnection:
-    context = ssl._create_unverified_context()  # noqa: S323 - pinned to the session's thumbprint below
-    conn = http.client.HTTPSConnection(session.target.host, session.target.port, context=context, timeout=TIMEOUT)
-    conn.connect()
-    der = conn.sock.getpeercert(binary_form=True) or b""
-    seen = ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
-    if seen != session.thumbprint_sha256:
-        conn.close()
-        raise TargetError(f"{session.target.display} presented another certificate for the file upload",
-                          remedy="Check that nothing intercepts the connection to vCenter, then retry")
-    return conn
+    """A connection to vCenter pinned to the session's certificate in the handshake, before the cookie is sent."""
+    try:
+        return pinned_connection(session.target.host, session.target.port, session.thumbprint_sha256, TIMEOUT)
+    except CertificateMismatch:
+        raise TargetError(f"{session.target.display} presented another certificate for the file transfer",
+                          remedy="Check that nothing intercepts the connection to vCenter, then retry") from None
 
 
 def _send(session: Session, url_path: str, body: BinaryIO, size: int) -> None:

@@ -11,6 +11,7 @@ from typing import Iterator
 from pyVmomi import vim, vmodl
 
 from vic_machine.errors import AuthenticationError, PermissionDenied, TargetError, VicError, VSphereError
+from vic_machine.vsphere.pinning import CertificateMismatch
 
 _REMEDIES = {
     "NoPermission": "Ask your vSphere administrator for the privilege named, or use an account that holds it",
@@ -57,6 +58,10 @@ def translate(exc: BaseException, action: str, obj: str = "") -> VicError:
     if isinstance(exc, (vmodl.MethodFault, vim.fault.VimFault)):
         return VSphereError(f"Cannot {action}: {name}: {fault_message(exc)}", fault=name,
                             remedy=_REMEDIES.get(name, ""), obj=obj)
+    if isinstance(exc, CertificateMismatch):
+        return TargetError(f"Cannot {action}: vCenter's address presented another certificate than the pinned one "
+                           f"(SHA-256 {exc.sha256}); nothing was sent to it",
+                           remedy="Check that nothing intercepts the connection to vCenter, then retry")
     if isinstance(exc, (ssl.SSLError, socket.timeout, TimeoutError)):
         return TargetError(f"Cannot {action}: vCenter did not answer in time or the TLS connection failed ({exc})",
                            remedy="Check that vCenter is up and reachable, then retry")

@@ -1,8 +1,12 @@
-"""A logged-in vCenter session with its certificate pinned and its SOAP round trips counted."""
+"""A logged-in vCenter session with its certificate pinned and its SOAP round trips counted.
+
+Every connection the session's stub opens, the first and each one its pool opens later, is pinned in the TLS
+handshake (:mod:`vic_machine.vsphere.pinning`): a relay appearing at vCenter's address after the first check
+receives no byte, and the call fails as :class:`~vic_machine.errors.UntrustedCertificate`.
+"""
 
 from __future__ import annotations
 
-import ssl
 import threading
 from dataclasses import dataclass, field
 
@@ -11,7 +15,8 @@ from pyVmomi import SoapStubAdapter, vim
 from vic_machine.errors import TargetError, UntrustedCertificate
 from vic_machine.target import Target
 from vic_machine.vsphere.certificate import fetch_certificate, thumbprints
-from vic_machine.vsphere.faults import vsphere_call
+from vic_machine.vsphere.faults import translate, vsphere_call
+from vic_machine.vsphere.pinning import CertificateMismatch, PinnedContext
 
 API_VERSION = "vim.version.v7_0"
 
@@ -108,18 +113,21 @@ def connect(
     """
     sha1, sha256 = check_trust(target, force)
     # Trust on first use under --force: pin what check_trust saw, so the certificate cannot change in between.
-    context = ssl._create_unverified_context()  # noqa: S323 - pinned by thumbprint below
-    with vsphere_call(f"connect to {target.display}"):
+    pin = target.thumbprint or sha256
+    try:
         stub = CountingStub(
             url=target.url,
             version=API_VERSION,
-            sslContext=context,
-            thumbprint=(target.thumbprint or sha256).replace(":", ""),
+            sslContext=PinnedContext(pin),
             httpConnectionTimeout=timeout,
             sessionId=session_id or None,
         )
         si = vim.ServiceInstance("ServiceInstance", stub)
         content = si.RetrieveContent()
+    except CertificateMismatch as exc:
+        raise UntrustedCertificate(target.display, exc.sha1, exc.sha256, given=pin) from None
+    except Exception as exc:  # noqa: BLE001 - the translation edge, as vsphere_call
+        raise translate(exc, f"connect to {target.display}") from exc
     with vsphere_call(f"log in to {target.display}"):
         if clone_ticket:
             user_session = content.sessionManager.CloneSession(cloneTicket=clone_ticket)
