@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from pyVmomi import vim
+from pyVmomi import vim, vmodl
 
 from vic_machine.errors import NotFound, TargetError
-from vic_machine.vsphere.collector import retrieve
+from vic_machine.vsphere.collector import retrieve_spec
+from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.session import Session
 
 
 def list_datacenters(session: Session) -> dict[str, vim.Datacenter]:
-    """Every datacenter, across folders, by name."""
-    found = retrieve(session.content, session.content.rootFolder, {vim.Datacenter: ["name"]})
-    return {props["name"]: dc for dc, props in found.items()}
+    """Every datacenter, across folders, by name: one request (folders traversed, no container view)."""
+    pc = vmodl.query.PropertyCollector
+    folders = pc.TraversalSpec(name="folders", type=vim.Folder, path="childEntity", skip=False,
+                               selectSet=[pc.SelectionSpec(name="folders")])
+    spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=session.content.rootFolder, skip=True, selectSet=[folders])],
+                         propSet=[pc.PropertySpec(type=vim.Datacenter, pathSet=["name"], all=False)])
+    with vsphere_call("read the datacenters"):
+        found = retrieve_spec(session.content, spec)
+    return {o.propSet[0].val: o.obj for o in found if isinstance(o.obj, vim.Datacenter) and o.propSet}
 
 
 def find_datacenter(session: Session, name: str = "") -> vim.Datacenter:

@@ -5,7 +5,7 @@ name, pool and guest name of 5,000 VMs costs about half a second of parsing alon
 takes to answer. These reads send the same RetrievePropertiesEx (paged as :mod:`vic_machine.vsphere.collector`
 pages, tokens followed, the same fallback), parse the answer with ElementTree's C parser and keep only plain
 values: strings, numbers, booleans, enumerations, managed object references (as pyvmomi objects on the session's
-stub, equal to the ones pyvmomi makes), and lists of those; extraConfig as (key, value) pairs. A host's firewall
+stub, equal to the ones pyvmomi makes), and lists of those; extraConfig as (key, value) pairs, custom field values as pyvmomi's CustomFieldStringValue. A host's firewall
 configuration (some forty rulesets) is reduced to each ruleset's key and state.
 
 Faults are decoded by pyvmomi and raised as it raises them, so :func:`vsphere_call` translates them alike.
@@ -153,6 +153,9 @@ class _FastPage:
     REF_TYPE = re.compile(rb'(?<![\w:])type="([^"]*)"')
     STRINGS = re.compile(rb"<string\b[^>/]*>([^<]*)</string>")
     OPTION = re.compile(rb"<OptionValue\b")
+    CUSTOM = re.compile(rb"<CustomFieldValue\b")
+    CUSTOMS = re.compile(rb"<CustomFieldValue\b([^>/]*)><key>([^<]*)</key><value\b[^>/]*>([^<]*)</value>"
+                         rb"</CustomFieldValue>")
     OPTIONS = re.compile(rb"<OptionValue\b[^>/]*><key>([^<]*)</key><value\b[^>/]*>([^<]*)</value></OptionValue>")
 
     @classmethod
@@ -231,6 +234,11 @@ class _FastPage:
             pairs = cls.OPTIONS.findall(inner)
             if len(pairs) == len(cls.OPTION.findall(inner)):
                 return [(_text(k), _text(v)) for k, v in pairs]
+        elif kind == "ArrayOfCustomFieldValue":
+            fields = cls.CUSTOMS.findall(inner)
+            if len(fields) == len(cls.CUSTOM.findall(inner)) and all(b"CustomFieldStringValue" in a
+                                                                   for a, _, _ in fields):
+                return [vim.CustomFieldStringValue(key=int(k), value=_text(v)) for _, k, v in fields]
         raise _Unexpected()
 
 
@@ -286,6 +294,10 @@ class _Values:
             return [e.text or "" for e in val]
         if kind == "ArrayOfOptionValue":
             return [(e.findtext("v:key", "", _NS), e.findtext("v:value", "", _NS)) for e in val]
+        if kind == "ArrayOfCustomFieldValue" and all(e.get(_XSI_TYPE, "").endswith("CustomFieldStringValue")
+                                                     for e in val):
+            return [vim.CustomFieldStringValue(key=int(e.findtext("v:key", "0", _NS)),
+                                               value=e.findtext("v:value", "", _NS)) for e in val]
         cls = self._types.get(kind) or VmomiSupport.GetWsdlType("urn:vim25", kind)
         if issubclass(cls, VmomiSupport.Enum):
             return val.text or ""
