@@ -94,9 +94,17 @@ Embedded vCenter (simulator): {target}   thumbprint (SHA-256) {sim.thumbprint_sh
 Plug-in server (gunicorn):    https://127.0.0.1:{port}/container/hello   manifest {manifest}
                               API reference https://127.0.0.1:{port}/container/api
                               log {BUILD / 'plugin-server.log'}
-Terminal UI:   .venv/bin/vic-tui --target {target} --user {sim.username} --thumbprint {sim.thumbprint_sha256}
+Terminal UI:   .venv/bin/vic-tui --target {target} --user {sim.username} --password {sim.password} \\
+                   --thumbprint {sim.thumbprint_sha256} --iso-dir {isos}
+               (New VCH: n; on Compute, Fix firewall (Ctrl-F) opens the hosts' firewall for the VCH)
 vic-machine:   .venv/bin/vic-machine ls --target {target} --user {sim.username} --password {sim.password} \\
                    --thumbprint {sim.thumbprint_sha256}
+Create a VCH:  .venv/bin/vic-machine update firewall --allow --target {target} --user {sim.username} \\
+                   --password {sim.password} --thumbprint {sim.thumbprint_sha256} --compute-resource DC0_C0 && \\
+               .venv/bin/vic-machine create --target {target} --user {sim.username} --password {sim.password} \\
+                   --thumbprint {sim.thumbprint_sha256} --name vch-1 --compute-resource DC0_C0 \\
+                   --image-store LocalDS_0 --bridge-network DC0_DVPG0 \\
+                   --appliance-iso {isos}/appliance.iso --bootstrap-iso {isos}/bootstrap.iso
 
 Ctrl-C stops everything.""", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

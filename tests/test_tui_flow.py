@@ -12,6 +12,7 @@ from tests.support import session_for
 from vic_machine.inventory import take_snapshot
 from vic_machine.operations.ls import list_vchs
 from tui.backend import Backend
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.delete_vch import DeleteScreen
 from tui.screens.progress import ProgressScreen
 from tui.screens.vch_list import VchListScreen
@@ -74,7 +75,7 @@ async def test_wizard_create_list_delete(env, tmp_path, fresh_name):
         await refused_then_fixed(pilot, app, "compute", "compute.resource", None, choose_cluster, "is required")
 
         async def add_volume_store() -> None:
-            editor(app, "storage.image_stores").value = "LocalDS_0"
+            editor(app, "storage.image_stores").picker.value = "LocalDS_0"
             await app.screen.query_one(ItemList).add_item()
             editor(app, "storage.volume_stores[].datastore").value = f"LocalDS_0/{name}-volumes"
             editor(app, "storage.volume_stores[].label").value = "default"
@@ -161,7 +162,7 @@ async def test_cancelled_create_leaves_nothing(env, tmp_path, fresh_name):
         editor(app, "name").value = name
         tree = app.screen.query_one(ComputeTree)
         tree.select_node(next(n for n in tree.root.children if n.data.name == "DC0_C0"))
-        editor(app, "storage.image_stores").value = "LocalDS_0"
+        editor(app, "storage.image_stores").picker.value = "LocalDS_0"
         editor(app, "network.bridge.port_group").value = "DC0_DVPG0"
         app.screen.go(len(app.screen.steps) - 1)
         await pilot.press("ctrl+n")
@@ -175,7 +176,15 @@ async def test_cancelled_create_leaves_nothing(env, tmp_path, fresh_name):
         assert progress.outcome == "cancelled"
         assert "Cancelled" in outcome and "resource pool" in outcome and "Left behind" not in outcome
         assert any("↶" in line.text for line in log.lines)
+        assert str(progress.query_one("#close").label) == "Back to the wizard"
         await pilot.click("#close")
+        # Back in the wizard, on its last step, every value kept: Create would run it again.
+        wizard = await until(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen, what="the wizard")
+        assert wizard.step_id == "summary" and "cancelled" in str(wizard.query_one("#summary-message").render())
+        assert editor(app, "name").value == name
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question to discard")
+        await pilot.click("#go")
         await until(pilot, lambda: isinstance(app.screen, VchListScreen))
 
     session = session_for(sim)

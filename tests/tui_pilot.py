@@ -71,3 +71,18 @@ def async_test(fn: Callable[..., Any]) -> Callable[..., Any]:
         return asyncio.run(fn(*args, **kwargs))
 
     return run
+
+
+def footer_keys(app: VicTui) -> list[tuple[str, str, int]]:
+    """The footer's keys as shown: key, description and the column just right of it."""
+    from textual.widgets._footer import FooterKey
+
+    return [(key.key_display, key.description, key.region.right)
+            for key in app.screen.query(FooterKey).results() if key.region.width]
+
+
+async def settled(pilot: Any) -> None:
+    """Every worker done and what it queued shown."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from vic_machine.errors import Cancelled, OperationFailed
+from vic_machine.operations.containers import ContainerSummary
+from vic_machine.operations.debug import DebugResult
+from vic_machine.operations.firewall import HostFirewallResult
 from vic_machine.operations.configure import ConfigureResult
 from vic_machine.operations.configure_change import merge
 from vic_machine.operations.upgrade import UpgradeResult
@@ -19,31 +23,41 @@ from vic_machine.operations.plan import ProgressEvent
 from vic_machine.target import Target
 from vic_machine.validate import validate
 
+from tui.app import VicTui
 from tui.backend import VchRow
+from tui.screens.vch_list import VchListScreen
 
 GIB = 1024**3
 HOSTS = ("host-21", "host-28", "host-35")
 
 
-def inventory() -> Inventory:
+def _pool(moid: str, name: str, cap: Capacity, holds_vch: bool = False) -> ComputeNode:
+    return ComputeNode(id=moid, kind="pool", name=name, path=f"/DC0/host/DC0_C0/Resources/{name}", pool=moid,
+                       capacity=cap, hosts=HOSTS, holds_vch=holds_vch)
+
+
+def inventory(firewall_open: bool = True) -> Inventory:
+    """DC0: cluster DC0_C0 (3 hosts; pools team-10, team-2 and vch-prod's own), standalone host DC0_H0."""
     cap = Capacity(cpu_max_mhz=6882, cpu_unreserved_mhz=6882, memory_max_mib=12288, memory_unreserved_mib=12288)
     cluster = ComputeNode(
         id="domain-c16", kind="cluster", name="DC0_C0", path="/DC0/host/DC0_C0", pool="resgroup-15",
         capacity=cap, drs_enabled=True, hosts=HOSTS,
-        children=(ComputeNode(id="resgroup-50", kind="pool", name="team-a", path="/DC0/host/DC0_C0/Resources/team-a",
-                              pool="resgroup-50", capacity=cap, hosts=HOSTS),))
+        children=(_pool("resgroup-50", "team-10", cap), _pool("resgroup-51", "team-2", cap),
+                  _pool("resgroup-52", "vch-prod", cap, holds_vch=True)))
     standalone = ComputeNode(id="host-14", kind="host", name="DC0_H0", path="/DC0/host/DC0_H0", pool="resgroup-13",
                              capacity=Capacity(2294, 2294, 4096, 4096), hosts=("host-14",))
     hosts = tuple(Host(id=h, name=f"DC0_C0_H{i}", compute="domain-c16", datastores=("datastore-61",),
-                       networks=("network-7", "dvportgroup-11"), firewall_rulesets={"vSPC": True},
-                       license_features=("serial_uri", "dvs"), version="7.0.0")
+                       networks=("network-7", "dvportgroup-11"),
+                       firewall_rulesets={"vic-engine": firewall_open, "vSPC": False},
+                       license_features=("serialuri", "dvs"), version="7.0.0")
                   for i, h in enumerate(HOSTS))
     hosts += (Host(id="host-14", name="DC0_H0", compute="domain-c12", datastores=("datastore-61",),
-                   networks=("network-7",), firewall_rulesets={"vSPC": True},
-                   license_features=("serial_uri", "dvs"), version="7.0.0"),)
+                   networks=("network-7",), firewall_rulesets={"vic-engine": firewall_open, "vSPC": False},
+                   license_features=("serialuri", "dvs"), version="7.0.0"),)
     return Inventory(
         datacenter="DC0", datacenter_id="datacenter-2", datacenters=("DC0",), vcenter_version="7.0.0",
         vcenter_api_type="VirtualCenter", compute=(cluster, standalone), hosts=hosts,
+        names_in_use={"vch-prod": "VM folder", "vch-test": "virtual machine"},
         datastores=(Datastore(id="datastore-61", name="LocalDS_0", type="OTHER", capacity=200 * GIB,
                               free_space=120 * GIB, accessible=True, hosts=HOSTS + ("host-14",)),),
         networks=(Network(id="network-7", name="VM Network", kind="standard", hosts=HOSTS + ("host-14",)),
@@ -71,9 +85,37 @@ class StubBackend:
     thumbprint: str = ":".join(["AB"] * 32)
     rows: list[VchRow] = field(default_factory=lambda: list(ROWS))
     reached: threading.Event = field(default_factory=threading.Event)  # set once create shows its two steps
+    isos: tuple[Path, Path] = (Path("/opt/vic/appliance.iso"), Path("/opt/vic/bootstrap.iso"))
+    firewall_open: bool = True
+    create_error: Exception | None = None  # raised by create at once when set
 
     def snapshot(self) -> Inventory:
-        return inventory()
+        return inventory(self.firewall_open)
+
+    def iso_paths(self) -> tuple[Path, Path]:
+        return self.isos
+
+    def check_isos(self, appliance: str, bootstrap: str):
+        """The stub's own ISOs (/opt/vic) pass; any other path is read for real."""
+        from tui.isos import iso_findings
+
+        self.isos = (Path(appliance), Path(bootstrap))
+        return [] if all(str(p).startswith("/opt/vic/") for p in self.isos) else iso_findings(*self.isos)
+
+    def fix_firewall(self, inv, compute: str):
+        self.firewall_open = True
+        return [HostFirewallResult(f"DC0_C0_H{i}", True, "ruleset vic-engine enabled", "vic-engine")
+                for i in range(len(HOSTS))]
+
+    def enable_ssh(self, row: VchRow, enable_ssh: bool, authorized_key, root_password) -> DebugResult:
+        return DebugResult(row.id, row.name, enable_ssh, bool(authorized_key), bool(root_password), "stub")
+
+    def containers(self, row: VchRow) -> list[ContainerSummary]:
+        return [ContainerSummary(f"c{i}", f"web-{i}", "Running", "nginx:1.25", "80:8080", row.id, row.name,
+                                 f"vm-2{i}", 12 * i, 64 * i, 200 * 1024**2) for i in (1, 2, 10)]
+
+    def docker_env(self, row: VchRow) -> list[str]:
+        return [f"export DOCKER_HOST=tcp://{row.docker_endpoint}"] if row.docker_endpoint != "—" else []
 
     def validate(self, spec, inv, step):
         return validate(spec, inv, step=step, probes=False, target_display=self.target.display)
@@ -90,6 +132,8 @@ class StubBackend:
 
     def create(self, spec, sink, cancel_event: threading.Event):
         """Two steps, then wait: a cancel undoes them; otherwise the run stays in progress (bounded)."""
+        if self.create_error is not None:
+            raise self.create_error
         for kind, step, index, total, message in EVENTS:
             sink(ProgressEvent(kind, step, index, total, message))
         self.reached.set()
@@ -145,3 +189,21 @@ class StubBackend:
 
     def logout(self) -> None:
         pass
+
+
+
+class StubApp(VicTui):
+    """The app already connected to a stub backend, optionally opening a screen on top of the list."""
+
+    def __init__(self, open_screen=None, stub: StubBackend | None = None, light: bool = False) -> None:
+        super().__init__(None, light=light)
+        self.stub = stub or StubBackend()
+        self.open_screen = open_screen
+
+    def on_mount(self, event) -> None:
+        event.prevent_default()  # not the connect screen of VicTui.on_mount
+        self.backend = self.stub
+        self.sub_title = f"{self.stub.target.display} as {self.stub.target.user}"
+        self.push_screen(VchListScreen(self.stub))
+        if self.open_screen is not None:
+            self.push_screen(self.open_screen(self.stub))

@@ -15,6 +15,7 @@ from vic_machine.errors import InputError
 from vic_machine.target import Target, parse_target
 
 from tui.backend import Backend
+from tui.isos import installed_isos
 from tui.known_hosts import KnownHosts
 from tui.screens.connect import ConnectScreen
 from tui.screens.vch_list import VchListScreen
@@ -27,7 +28,15 @@ class VicTui(App):
 
     TITLE = "vSphere Integrated Containers"
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", show=False)]
+    # The help screen lists every key; the palette would only take footer room at 80 columns.
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        # Screens with text fields show F1: there "?" is typed into the field.
+        Binding("f1", "help_f1", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
+    ]
 
     def __init__(
         self,
@@ -62,6 +71,59 @@ class VicTui(App):
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A modal shows the footer of the screen under it: that screen says which help key to show.
+        from textual.screen import ModalScreen
+
+        base = next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), self.screen)
+        typing = bool(getattr(base, "TYPING", False))
+        if action == "help":
+            return not typing
+        if action == "help_f1":
+            return typing
+        return True
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, keys_of
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(getattr(screen, "HELP_TITLE", screen.__class__.__name__), keys_of(screen),
+                                    list(getattr(screen, "HELP_KEYS", []))))
+
+    def action_help_f1(self) -> None:
+        self.action_help()
+
+    async def action_quit(self) -> None:
+        """Quit, unless that would silently drop a wizard's values or leave an operation half done."""
+        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.operation import OperationScreen
+        from tui.screens.wizard import WizardScreen
+
+        running = next((s for s in self.screen_stack if isinstance(s, OperationScreen) and not s.finished), None)
+        if running is not None:
+            self.notify(f"{running.heading} is still running: wait for it to end, or cancel it with Ctrl-C "
+                        "(what it did is undone), then quit.", severity="warning", timeout=8)
+            return
+        if getattr(self.screen, "quit_question", False):
+            self.exit()  # Ctrl-Q again on the question itself
+            return
+        wizard = next((s for s in self.screen_stack if isinstance(s, WizardScreen) and s.has_changes()), None)
+        if wizard is None:
+            self.exit()
+            return
+
+        def answered(go: bool | None) -> None:
+            if go:
+                self.exit()
+
+        question = ConfirmScreen("Quit and lose the values typed?",
+                                 f"{wizard.sub_title or 'The wizard'} has values typed that are not applied yet; "
+                                 "quitting loses them.", "Quit", warn=True, keep="Keep editing")
+        question.quit_question = True
+        self.push_screen(question, answered)
+
     def on_unmount(self) -> None:
         if self.backend is not None:
             self.backend.logout()
@@ -75,12 +137,14 @@ class VicTui(App):
 @click.option("--force", is_flag=True, help="Accept an untrusted certificate without asking")
 @click.option("--appliance-iso", "-ai", type=click.Path(dir_okay=False), help="VIC appliance ISO to deploy")
 @click.option("--bootstrap-iso", "-bi", type=click.Path(dir_okay=False), help="VIC bootstrap ISO to deploy")
+@click.option("--iso-dir", type=click.Path(file_okay=False),
+              help="Folder with appliance.iso and bootstrap.iso (default: $VIC_ISO_DIR, else the current directory)")
 @click.option("--embedded", is_flag=True, help="Start the embedded vCenter SIMULATOR and connect to it")
 @click.option("--light", is_flag=True, help="Light theme (Ctrl-T switches)")
-def main(target, user, password, thumbprint, force, appliance_iso, bootstrap_iso, embedded, light) -> None:
+def main(target, user, password, thumbprint, force, appliance_iso, bootstrap_iso, iso_dir, embedded, light) -> None:
     """Manage virtual container hosts in a terminal."""
-    isos: tuple[Path | None, Path | None] = (
-        Path(appliance_iso) if appliance_iso else None, Path(bootstrap_iso) if bootstrap_iso else None)
+    # Found as the plug-in server finds its ISOs; the wizard's first step shows and checks them.
+    isos = installed_isos(appliance_iso, bootstrap_iso, iso_dir)
     stop = None
     if embedded:
         from tui.embedded import Embedded

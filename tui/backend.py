@@ -24,7 +24,9 @@ from vic_machine.target import Target
 from vic_machine.validate import Finding, validate
 from vic_machine.vsphere.session import Session, connect
 
+from tui.isos import installed_isos, iso_findings
 from tui.known_hosts import default_path
+from tui.natural import natural_key
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,47 @@ class Backend:
         return validate(spec, inventory, session=self.session, step=step, probes=probes,
                         target_display=self.target.display)
 
+    def iso_paths(self) -> tuple[Path, Path]:
+        """The appliance and bootstrap ISOs this terminal deploys (absolute paths)."""
+        return installed_isos(*self.isos)
+
+    def check_isos(self, appliance: str, bootstrap: str) -> list[Finding]:
+        """Deploy these ISOs from now on; what is wrong with them, as findings of the wizard's first step."""
+        self.isos = (Path(appliance).expanduser(), Path(bootstrap).expanduser())
+        return iso_findings(*self.isos)
+
+    def fix_firewall(self, inventory: Inventory, compute: str) -> list[Any]:
+        """``vic-machine update firewall --allow`` on the hosts of ``compute``: one result per host."""
+        from vic_machine.operations.firewall import update_firewall
+
+        return update_firewall(self.session, inventory, compute, allow=True)
+
+    def enable_ssh(self, row: VchRow, enable_ssh: bool, authorized_key: str | None,
+                   root_password: str | None) -> Any:
+        """``vic-machine debug``: SSH on the endpoint VM and/or a new root password, until it restarts.
+
+        :raise InputError, Conflict, GuestOperationFailed:
+        """
+        from vic_machine.operations.debug import debug
+
+        return debug(self.session, row.raw, enable_ssh=enable_ssh, authorized_key=authorized_key,
+                     root_password=root_password)
+
+    def containers(self, row: VchRow) -> list[Any]:
+        """The container VMs of one VCH, in natural order of their names."""
+        from vic_machine.operations.containers import list_containers
+
+        return sorted(list_containers(self.session, [row.raw]), key=lambda c: natural_key(c.name))
+
+    def docker_env(self, row: VchRow) -> list[str]:
+        """``export`` lines a Docker client needs for the VCH, as inspect prints them (with this terminal's client
+        certificates when it has them); empty when the VCH has no Docker endpoint yet."""
+        from vic_machine.operations.inspect import inspect_vch
+
+        cert_dir = self.cert_dir(row.name)
+        result = inspect_vch(row.raw, self.appliance_iso(), str(cert_dir) if cert_dir.is_dir() else None)
+        return [f"export {key}={value}" for key, value in result.docker_env.items()]
+
     def appliance_iso(self) -> IsoInfo | None:
         """The appliance ISO this terminal deploys, to tell which VCHs can be upgraded (None when unreadable)."""
         try:
@@ -118,7 +161,8 @@ class Backend:
         """The VCHs of the target's datacenter."""
         from vic_machine.operations.ls import list_vchs
 
-        return [row_of(item) for item in list_vchs(self.session, iso=self.appliance_iso())]
+        rows = [row_of(item) for item in list_vchs(self.session, iso=self.appliance_iso())]
+        return sorted(rows, key=lambda r: natural_key(r.name))
 
     def inspect(self, row: VchRow) -> list[str]:
         """The core's inspect output of one VCH, line by line."""
@@ -133,7 +177,7 @@ class Backend:
         return self.cert_root / f"{self.target.host}_{self.target.port}" / name
 
     def checked_isos(self) -> CheckedIsos:
-        return check_isos(*self.isos)
+        return check_isos(*self.iso_paths())
 
     def create(self, spec: VchSpec, sink: Sink, cancel_event: threading.Event) -> Any:
         """Create the VCH; every event also goes to this terminal's deployment log of it.

@@ -17,6 +17,27 @@ from vic_machine.spec.model import VchSpec
 # The appliance's stored configuration has no place for it: configure would report a change it cannot make.
 _NOT_STORED = ("registry.image_fetch_proxy.no_proxy",)
 
+# What configure refuses to remove or move in a stored item (configure_change's removal checks), and why: those
+# fields of a stored item cannot be edited here, and the item has no Remove.
+LOCKED_ITEMS = {
+    "storage.volume_stores": (("datastore", "label"),
+                              "Stored volume store: it may hold volumes, so it cannot be removed or moved."),
+    "network.container": (("port_group",),
+                          "Stored container network: containers may be attached, so it cannot be removed."),
+}
+
+
+def volume_location(location: str) -> tuple[str, str]:
+    """A volume store's datastore and folder however it is written (``ds://DS/f``, ``DS/f``, ``[DS] f``)."""
+    if "://" in location and not location.startswith("ds://"):
+        return location, ""
+    text = location.removeprefix("ds://").strip()
+    if text.startswith("["):
+        datastore, _, folder = text[1:].partition("]")
+    else:
+        datastore, _, folder = text.partition("/")
+    return datastore.strip("[] "), folder.strip().strip("/")
+
 
 def is_live(path: str) -> bool:
     """Whether a change of ``path`` is applied without restarting the VCH."""
@@ -73,9 +94,11 @@ def _prefilled(desc: dict, value: Any) -> dict:
 
 def _item_list(desc: dict, items: list[Any]) -> dict:
     prefix = f"{desc['path']}[]."
-    filled = [[_prefilled(sub, value_at(item, sub["path"][len(prefix):])) for sub in desc["fields"]]
+    locked, note = LOCKED_ITEMS.get(desc["path"], ((), ""))
+    filled = [[dict(_prefilled(sub, value_at(item, sub["path"][len(prefix):])),
+                    locked=sub["path"][len(prefix):] in locked) for sub in desc["fields"]]
               for item in items]
-    return dict(desc, items=filled)
+    return dict(desc, items=filled, stored_note=note)
 
 
 def configure_steps(spec: VchSpec) -> list[dict]:
@@ -101,9 +124,20 @@ def configure_steps(spec: VchSpec) -> list[dict]:
 
 
 def merged_value(desc: dict, stored: Any, typed: Any) -> Any:
-    """The value a changed field gives the spec: PEM lists add the typed files to the stored ones."""
+    """The value a changed field gives the spec: PEM lists add the typed files to the stored ones; a volume
+    store typed as create accepted it (``DS/folder``) is the stored one (``ds://DS/folder``), not a move."""
     if desc["type"] == "pem" and desc["multiple"]:
         return list(stored or []) + [pem for pem in typed if pem not in (stored or [])]
+    if desc["path"] == "storage.volume_stores":
+        by_label = {v.label: v for v in stored or []}
+        out = []
+        for item in typed:
+            old = by_label.get(item.label)
+            if old is not None and volume_location(old.datastore) == volume_location(item.datastore or ""):
+                item = dataclasses.replace(item, datastore=old.datastore)
+            if item not in out:
+                out.append(item)
+        return out
     return typed
 
 

@@ -18,6 +18,7 @@ from vic_machine.spec.units import UnitError, to_canonical
 
 _QUANTITY = re.compile(r"^\s*(\d+)\s*([A-Za-z]*)\s*$")
 _BINARY = (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024))
+_DECIMAL = (("TB", 1000**4), ("GB", 1000**3), ("MB", 1000**2))
 
 
 def is_empty(value: Any) -> bool:
@@ -34,9 +35,11 @@ def format_default(desc: dict) -> str:
     if isinstance(default, list):
         return ", ".join(str(item) for item in default)
     if desc["type"] == "quantity" and desc["unit"] == "B":
-        for unit, factor in _BINARY:
-            if default % factor == 0:
-                return f"{default // factor} {unit}"
+        # The larger of the binary and decimal readings: 8 GB reads better than 7812500 KiB.
+        readings = [(default // f, u) for u, f in _BINARY + _DECIMAL if default % f == 0]
+        if readings:
+            amount, unit = min(readings)
+            return f"{amount} {unit}"
     return str(default)
 
 

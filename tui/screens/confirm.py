@@ -6,20 +6,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tui.screens.prompt import Prompt
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(Prompt):
     """Dismissed with True (go ahead) or False; ``warn`` marks an action that interrupts the VCH's users."""
 
     BINDINGS = [Binding("escape", "keep", "Cancel")]
 
-    def __init__(self, title: str, text: str, action: str, *, warn: bool = False) -> None:
+    def __init__(self, title: str, text: str, action: str, *, warn: bool = False, keep: str = "Cancel") -> None:
         super().__init__()
         self.heading = title
         self.text = text
         self.action_label = action
+        self.keep_label = keep
         self.warn = warn
 
     def compose(self) -> ComposeResult:
@@ -29,10 +31,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static(self.text, markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.action_label, id="go", variant="warning" if self.warn else "primary")
-                yield Button("Cancel", id="keep")
-
-    def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
+                yield Button(self.keep_label, id="keep")
 
     @on(Button.Pressed, "#go")
     def go(self) -> None:

@@ -20,7 +20,8 @@ from tui.screens.trust import TrustScreen
 class ConnectScreen(Screen):
     """Fields start from the command line and the VIC_MACHINE_* environment; Connect logs in in a worker."""
 
-    BINDINGS = [("ctrl+q", "app.quit", "Quit")]
+    TYPING = True  # text fields: "?" is typed, F1 opens the help
+    HELP_TITLE = "Connect to vCenter"
 
     def __init__(self, target: Target | None, known_hosts: KnownHosts, *, auto: bool = False) -> None:
         super().__init__()

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Label, TextArea
 
 class DeployLogScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close", show=False)]
+    HELP_TITLE = "Deployment log"
 
     def __init__(self, name: str, text: str) -> None:
         super().__init__()

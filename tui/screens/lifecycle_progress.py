@@ -32,8 +32,8 @@ class _LockAware(OperationScreen):
 
     WHAT = "operation"
 
-    def __init__(self, backend, title: str, row: VchRow, reset_progress: bool) -> None:
-        super().__init__(backend, title)
+    def __init__(self, backend, title: str, row: VchRow, reset_progress: bool, back_label: str = "Close") -> None:
+        super().__init__(backend, title, back_label=back_label)
         self.row = row
         self.reset_progress = reset_progress
         self.locked: ConfigureInProgress | None = None
@@ -64,7 +64,7 @@ class _LockAware(OperationScreen):
 
         def answered(go: bool | None) -> None:
             if go:
-                self.app.switch_screen(self.again())
+                self.dismiss(self.again())  # whoever opened this run shows the new one in its place
 
         self.app.push_screen(ConfirmScreen(STALE_LOCK_TITLE, stale_lock_text(self.row.name, self.WHAT),
                                            "Clear the lock and retry", warn=True), answered)
@@ -76,8 +76,9 @@ class ConfigureProgressScreen(_LockAware):
     NOTHING_DONE = "Nothing had been changed."
     WHAT = "configure"
 
-    def __init__(self, backend, row: VchRow, spec: VchSpec, reset_progress: bool = False) -> None:
-        super().__init__(backend, f"Configuring VCH {row.name}", row, reset_progress)
+    def __init__(self, backend, row: VchRow, spec: VchSpec, reset_progress: bool = False,
+                 back_label: str = "Close") -> None:
+        super().__init__(backend, f"Configuring VCH {row.name}", row, reset_progress, back_label)
         self.spec = spec
 
     def run(self, sink: Sink, cancel_event: threading.Event) -> Any:
@@ -85,7 +86,8 @@ class ConfigureProgressScreen(_LockAware):
                                                            **self.reset_kwargs()))
 
     def again(self) -> OperationScreen:
-        return ConfigureProgressScreen(self.backend, self.row, self.spec, reset_progress=True)
+        return ConfigureProgressScreen(self.backend, self.row, self.spec, reset_progress=True,
+                                       back_label=self.back_label)
 
     def succeeded(self, result: Any) -> tuple[str, str]:
         how = "restarted with the new configuration" if result.needs_restart else "changed live, not restarted"

@@ -16,8 +16,8 @@ class ProgressScreen(OperationScreen):
 
     NOTHING_DONE = "Nothing had been created."
 
-    def __init__(self, backend, spec: VchSpec) -> None:
-        super().__init__(backend, f"Creating VCH {spec.name}")
+    def __init__(self, backend, spec: VchSpec, back_label: str = "Close") -> None:
+        super().__init__(backend, f"Creating VCH {spec.name}", back_label=back_label)
         self.spec = spec
 
     def run(self, sink: Sink, cancel_event: threading.Event) -> Any:

@@ -6,14 +6,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.screens.prompt import Prompt
 
-class SaveCertsScreen(ModalScreen["str | None"]):
-    """Dismissed with the directory typed, or None."""
+
+class SaveCertsScreen(Prompt):
+    """Dismissed with the directory typed, or None. The folder is focused: Enter saves there."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#directory"
+    HELP_TITLE = "Save the client certificates"
 
     def __init__(self, name: str, default_dir: str) -> None:
         super().__init__()
@@ -23,11 +26,12 @@ class SaveCertsScreen(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="save-dialog", classes="dialog"):
             yield Label(f"Save the client certificates of {self.vch_name}", classes="dialog-title")
-            yield Static("ca.pem, cert.pem, key.pem and the .env file for DOCKER_* variables.", markup=False)
+            yield Static("ca.pem, cert.pem, key.pem and the .env file for DOCKER_* variables, into this folder:",
+                         markup=False)
             yield Input(value=self.default_dir, id="directory", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Cancel", id="keep")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
@@ -36,6 +40,6 @@ class SaveCertsScreen(ModalScreen["str | None"]):
         if directory:
             self.dismiss(directory)
 
-    @on(Button.Pressed, "#cancel")
+    @on(Button.Pressed, "#keep")
     def action_cancel(self) -> None:
         self.dismiss(None)

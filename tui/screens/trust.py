@@ -6,14 +6,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tui.screens.prompt import Prompt
 
-class TrustScreen(ModalScreen[bool]):
+
+def fitted(thumbprint: str, width: int) -> str:
+    """The thumbprint on one line of ``width`` cells: colon-separated when it fits, plain hex when not.
+
+    A wrapped thumbprint cannot be copied in one piece; vic-machine and vic-tui take either form.
+    """
+    return thumbprint if len(thumbprint) <= width else thumbprint.replace(":", "")
+
+
+class TrustScreen(Prompt):
     """Dismissed with True when the user trusts the certificate (then remembered for the host)."""
 
     BINDINGS = [Binding("escape", "refuse", "Do not trust")]
+    AUTO_FOCUS = "#refuse"
+    HELP_TITLE = "Trust a certificate"
 
     def __init__(self, target: str, sha256: str, sha1: str, *, changed: bool = False) -> None:
         super().__init__()
@@ -36,9 +47,24 @@ class TrustScreen(ModalScreen[bool]):
             yield Static(self.sha256, id="sha256", classes="thumbprint", markup=False)
             yield Label("SHA-1", classes="thumb-label")
             yield Static(self.sha1, id="sha1", classes="thumbprint", markup=False)
+            yield Static("", id="thumb-note", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Trust and remember", id="trust", variant="warning")
-                yield Button("Cancel", id="refuse")
+                yield Button("Do not trust", id="refuse")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        width = self.query_one("#sha256", Static).content_region.width or 0
+        shown = fitted(self.sha256, width) if width else self.sha256
+        self.query_one("#sha256", Static).update(shown)
+        self.query_one("#sha1", Static).update(fitted(self.sha1, width) if width else self.sha1)
+        self.query_one("#thumb-note", Static).update(
+            "" if shown == self.sha256 else "(colons left out so each fits on one line)")
 
     @on(Button.Pressed, "#trust")
     def trust(self) -> None:

@@ -24,7 +24,7 @@ class VchLifecycleActions:
     LIFECYCLE_BINDINGS = [
         Binding("c", "configure", "Configure"),
         Binding("u", "upgrade", "Upgrade"),
-        Binding("b", "rollback", "Roll back"),
+        Binding("b", "rollback", "Roll back", show=False),
     ]
 
     def lifecycle_init(self) -> None:
@@ -38,7 +38,13 @@ class VchLifecycleActions:
                                         or row.upgrade_status == IN_PROGRESS)
         if action == "rollback":
             return row is not None and self.previous.get(row.id) is not None
+        if action in self.ROW_ACTIONS:
+            return row is not None
         return True
+
+    # Actions about the highlighted VCH: not offered while there is none.
+    ROW_ACTIONS = frozenset({"configure", "delete", "actions", "enable_ssh", "copy_env", "containers",
+                             "save_certs", "show_log"})
 
     def learn_previous(self, row: VchRow) -> None:
         """Whether the VCH can be rolled back (blocking: called from the inspect worker)."""
@@ -73,7 +79,8 @@ class VchLifecycleActions:
         except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
-        self.app.call_from_thread(self.app.push_screen, ConfigureWizardScreen(self.backend, row, spec, inventory))
+        self.app.call_from_thread(
+            lambda: self.app.push_screen(ConfigureWizardScreen(self.backend, row, spec, inventory)))
 
     def action_upgrade(self) -> None:
         from tui.screens.confirm import ConfirmScreen
@@ -118,15 +125,18 @@ class VchLifecycleActions:
     def _upgrade_now(self, row: VchRow, reset_progress: bool = False) -> None:
         from tui.screens.lifecycle_progress import UpgradeProgressScreen
 
+        from tui.screens.operation import push_operation
+
         self.previous.pop(row.id, None)
-        self.app.push_screen(UpgradeProgressScreen(self.backend, row, reset_progress=reset_progress))
+        push_operation(self.app, UpgradeProgressScreen(self.backend, row, reset_progress=reset_progress))
 
     def _ask(self, screen, row: VchRow, rollback: bool) -> None:
         from tui.screens.lifecycle_progress import UpgradeProgressScreen
+        from tui.screens.operation import push_operation
 
         def answered(go: bool | None) -> None:
             if go:
                 self.previous.pop(row.id, None)
-                self.app.push_screen(UpgradeProgressScreen(self.backend, row, rollback=rollback))
+                push_operation(self.app, UpgradeProgressScreen(self.backend, row, rollback=rollback))
 
         self.app.push_screen(screen, answered)

@@ -12,6 +12,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from vic_machine.errors import VicError
 
 from tui.backend import VchRow
+from tui.errors import user_message
+from tui.natural import natural_key
 from tui.screens.delete_vch import DeleteScreen
 from tui.screens.deploy_log import DeployLogScreen
 from tui.screens.save_certs import SaveCertsScreen
@@ -22,16 +24,29 @@ COLUMNS = (("Name", "name"), ("Status", "status"), ("Docker endpoint", "docker_e
            ("Version", "version"), ("Upgrade", "upgrade_status"), ("Compute resource", "compute"))
 
 
+def _shown(row: VchRow) -> tuple:
+    return tuple(getattr(row, key) for _, key in COLUMNS) + (row.id,)
+
+
 class VchListScreen(VchLifecycleActions, Screen):
+    """The footer keeps what fits at 80 columns; Enter lists every action of the highlighted VCH and ``?``
+    every key. The list refreshes itself every few seconds while nothing is open on top of it."""
+
     BINDINGS = [
         Binding("n", "new", "New VCH"),
+        Binding("enter", "actions", "Actions", key_display="⏎", priority=True),
         *VchLifecycleActions.LIFECYCLE_BINDINGS,
         Binding("d", "delete", "Delete"),
-        Binding("s", "save_certs", "Save certs"),
-        Binding("l", "show_log", "Log"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("e", "enable_ssh", "Enable SSH", show=False),
+        Binding("y", "copy_env", "Copy Docker environment", show=False),
+        Binding("o", "containers", "Containers", show=False),
+        Binding("s", "save_certs", "Save client certificates", show=False),
+        Binding("l", "show_log", "Deployment log", show=False),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
+    HELP_TITLE = "VCH list"
+    AUTO_REFRESH = 5.0  # seconds
 
     def __init__(self, backend, rows: list[VchRow] | None = None) -> None:
         super().__init__()
@@ -39,6 +54,8 @@ class VchListScreen(VchLifecycleActions, Screen):
         self.initial_rows = rows
         self.rows: list[VchRow] = []
         self.shown_once = False
+        self.loading = False
+        self.inspected: tuple | None = None  # what the details pane shows, as the row looked then
         self.lifecycle_init()
 
     def compose(self) -> ComposeResult:
@@ -57,6 +74,12 @@ class VchListScreen(VchLifecycleActions, Screen):
             self._show(self.initial_rows)
         else:
             self.action_refresh()
+        self.set_interval(self.AUTO_REFRESH, self.auto_refresh)
+
+    def auto_refresh(self) -> None:
+        """Read the list again, quietly, unless something is open on top of it or a read is under way."""
+        if self.app.screen is self and not self.loading:
+            self.load()
 
     def on_screen_resume(self) -> None:
         # Back from the wizard or the progress screen the list may have changed; the first showing loads on mount.
@@ -68,26 +91,40 @@ class VchListScreen(VchLifecycleActions, Screen):
         self.query_one("#list-status", Static).update("Loading…")
         self.load()
 
-    @work(thread=True, exclusive=True, group="list")
     def load(self) -> None:
+        self.loading = True
+        self._load()
+
+    @work(thread=True, exclusive=True, group="list")
+    def _load(self) -> None:
         try:
             rows = self.backend.list_vchs()
         except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
-            self.app.call_from_thread(self._error, str(exc))
+            self.app.call_from_thread(self._error, user_message(exc))
             return
         self.app.call_from_thread(self._show, rows)
 
     def _error(self, message: str) -> None:
+        self.loading = False
+        if not self.is_attached:
+            return
         self.query_one("#list-status", Static).update(f"Cannot list the VCHs: {message}")
-        self.notify(message, severity="error", timeout=10)
+        self.notify(f"Cannot list the VCHs: {message}", severity="error", timeout=10)
 
     def _show(self, rows: list[VchRow]) -> None:
+        self.loading = False
+        if not self.is_attached or not self.query(DataTable):
+            return  # read while the app was closing
+        rows = sorted(rows, key=lambda r: natural_key(r.name))
         chosen = self.current()
+        same = [_shown(r) for r in rows] == [_shown(r) for r in self.rows]
         self.rows = rows
         table = self.query_one(DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(*(getattr(row, key) for _, key in COLUMNS), key=row.id)
+        if not same or table.row_count != len(rows):
+            # Redrawn only when something changed: the cursor and the details pane stay put otherwise.
+            table.clear()
+            for row in rows:
+                table.add_row(*(getattr(row, key) for _, key in COLUMNS), key=row.id)
         target = self.backend.target
         count = f"{len(rows)} virtual container host{'s' if len(rows) != 1 else ''}"
         self.query_one("#list-status", Static).update(f"{count} on {target.display}")
@@ -98,7 +135,10 @@ class VchListScreen(VchLifecycleActions, Screen):
         self.refresh_bindings()
 
     def current(self) -> VchRow | None:
-        table = self.query_one(DataTable)
+        tables = self.query(DataTable)
+        if not tables:  # not composed yet, or already closing
+            return None
+        table = tables.first()
         if not self.rows or not table.is_valid_coordinate((table.cursor_row, 0)):
             return None
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
@@ -108,7 +148,8 @@ class VchListScreen(VchLifecycleActions, Screen):
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = next((r for r in self.rows if r.id == event.row_key.value), None)
         self.refresh_bindings()
-        if row is not None:
+        if row is not None and _shown(row) != self.inspected:
+            self.inspected = _shown(row)
             self.query_one(VchDetails).show_text(f"Reading {row.name}…")
             self.inspect(row)
 
@@ -117,7 +158,8 @@ class VchListScreen(VchLifecycleActions, Screen):
         try:
             pairs = self.backend.inspect(row)
         except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
-            self.app.call_from_thread(self.query_one(VchDetails).show_text, f"Cannot inspect {row.name}: {exc}")
+            self.app.call_from_thread(self.query_one(VchDetails).show_text,
+                                      f"Cannot inspect {row.name}: {user_message(exc)}")
             return
         self.app.call_from_thread(self.query_one(VchDetails).show_text, "\n".join(pairs))
         self.learn_previous(row)
@@ -133,9 +175,10 @@ class VchListScreen(VchLifecycleActions, Screen):
         try:
             inventory = self.backend.snapshot()
         except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, f"Cannot read the inventory: {user_message(exc)}",
+                                      severity="error", timeout=10)
             return
-        self.app.call_from_thread(self.app.push_screen, WizardScreen(self.backend, inventory))
+        self.app.call_from_thread(lambda: self.app.push_screen(WizardScreen(self.backend, inventory)))
 
     def _chosen(self) -> VchRow | None:
         row = self.current()
@@ -160,7 +203,8 @@ class VchListScreen(VchLifecycleActions, Screen):
         try:
             self.backend.delete(row, delete_volumes)
         except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, f"Cannot delete {row.name}: {user_message(exc)}",
+                                      severity="error", timeout=10)
         else:
             self.app.call_from_thread(self.notify, f"Deleted {row.name}")
         self.app.call_from_thread(self.action_refresh)
@@ -181,7 +225,8 @@ class VchListScreen(VchLifecycleActions, Screen):
         try:
             written = self.backend.save_client_certs(row, directory)
         except (VicError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, f"Cannot save the certificates: {user_message(exc)}",
+                                      severity="error", timeout=10)
             return
         self.app.call_from_thread(self.notify, f"Saved {len(written)} files to {directory}")
 
@@ -195,6 +240,65 @@ class VchListScreen(VchLifecycleActions, Screen):
         try:
             text = self.backend.deployment_log(row)
         except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, f"Cannot read the log: {user_message(exc)}", severity="error",
+                                      timeout=10)
             return
         self.app.call_from_thread(self.app.push_screen, DeployLogScreen(row.name, text))
+
+    # What else the browser offers on a VCH
+
+    def action_actions(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+        actions = [(action, key, label) for action, key, label in self.ACTIONS
+                   if self.check_action(action, ()) is not False]
+
+        def chosen(action: str | None) -> None:
+            if action:
+                getattr(self, f"action_{action}")()
+
+        from tui.screens.actions import ActionsScreen
+
+        self.app.push_screen(ActionsScreen(row.name, actions), chosen)
+
+    ACTIONS = [("configure", "c", "Configure…"), ("upgrade", "u", "Upgrade…"), ("rollback", "b", "Roll back…"),
+               ("enable_ssh", "e", "Enable SSH…"), ("copy_env", "y", "Copy Docker environment"),
+               ("containers", "o", "Containers"), ("save_certs", "s", "Save client certificates…"),
+               ("show_log", "l", "Deployment log"), ("delete", "d", "Delete…")]
+
+    def action_enable_ssh(self) -> None:
+        from tui.screens.enable_ssh import EnableSshScreen
+
+        row = self._chosen()
+        if row is not None:
+            self.app.push_screen(EnableSshScreen(self.backend, row))
+
+    def action_containers(self) -> None:
+        from tui.screens.containers import ContainersScreen
+
+        row = self._chosen()
+        if row is not None:
+            self.app.push_screen(ContainersScreen(self.backend, row))
+
+    def action_copy_env(self) -> None:
+        row = self._chosen()
+        if row is not None:
+            self.copy_env(row)
+
+    @work(thread=True, group="env")
+    def copy_env(self, row: VchRow) -> None:
+        try:
+            lines = self.backend.docker_env(row)
+        except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
+            self.app.call_from_thread(self.notify, f"Cannot read {row.name}'s Docker environment: "
+                                                   f"{user_message(exc)}", severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self._copied, row, lines)
+
+    def _copied(self, row: VchRow, lines: list[str]) -> None:
+        if not lines:
+            self.notify(f"{row.name} has no Docker endpoint yet: wait until it is running", severity="warning")
+            return
+        self.app.copy_to_clipboard("\n".join(lines))
+        self.notify("Copied to the clipboard (where the terminal allows it):\n" + "\n".join(lines), timeout=10)

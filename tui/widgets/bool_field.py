@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Checkbox
+from tui.widgets.tick_box import TickBox
 
 
-class BoolField(Checkbox):
+class BoolField(TickBox):
     """On or off; the field's label is on the row, so the box itself only says yes."""
 
     def __init__(self, desc: dict, **kwargs: Any) -> None:

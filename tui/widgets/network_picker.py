@@ -9,11 +9,18 @@ from textual.widgets import Select
 from vic_machine.inventory import Inventory, Network
 from vic_machine.spec.network_model import ManagedObject
 
+from tui.natural import natural_key
 from tui.widgets.host_aware_select import HostAwareSelect
+
+BRIDGE = "network.bridge.port_group"
 
 
 class NetworkPicker(HostAwareSelect):
-    """The networks of the inventory; the value is a ``ManagedObject`` naming the port group."""
+    """The networks of the inventory; the value is a ``ManagedObject`` naming the port group.
+
+    The bridge offers only what validation accepts there: distributed port groups (and NSX networks), and
+    standard ones only on a standalone host.
+    """
 
     def __init__(self, desc: dict, inventory: Inventory, **kwargs: Any) -> None:
         default = desc["default"] or {}
@@ -25,8 +32,14 @@ class NetworkPicker(HostAwareSelect):
         reached = sum(1 for h in self.inventory.hosts if h.id in self._hosts and network.id in h.networks)
         return f"{network.name} — {network.kind}, {reached}/{len(self._hosts)} hosts"
 
+    def _offered(self, network: Network) -> bool:
+        if self.desc["path"] != BRIDGE or network.kind != "standard":
+            return True
+        return self._compute is not None and self._compute.kind == "host"
+
     def _choice_list(self) -> list[tuple[str, str]]:
-        return [(self._label(n), n.name) for n in sorted(self.inventory.networks, key=lambda n: n.name)]
+        networks = [n for n in self.inventory.networks if self._offered(n)]
+        return [(self._label(n), n.name) for n in sorted(networks, key=lambda n: natural_key(n.name))]
 
     def field_value(self) -> ManagedObject | None:
         if self.value is Select.NULL:

@@ -35,6 +35,8 @@ class ChangesPane(VerticalScroll):
     DEFAULT_CSS = """
     ChangesPane { height: 1fr; padding: 0 1; }
     ChangesPane #changes-note { margin-top: 1; }
+    ChangesPane #summary-message { display: none; color: $error; text-style: bold; margin-bottom: 1; }
+    ChangesPane #summary-message.-shown { display: block; }
     ChangesPane #changes-note.-restart { color: $warning; text-style: bold; }
     """
 
@@ -42,11 +44,19 @@ class ChangesPane(VerticalScroll):
         super().__init__(id="step-summary")
 
     def compose(self):
+        yield Static("", id="summary-message", markup=False)
         yield Static("", id="changes", markup=False)
         yield Static("", id="changes-note", markup=False)
 
+    def show_message(self, text: str) -> None:
+        """Why the wizard is back here (a failed or cancelled configure); empty hides it."""
+        message = self.query_one("#summary-message", Static)
+        message.update(text)
+        message.set_class(bool(text), "-shown")
+
     def show(self, lines: list[tuple[str, str, str, bool]]) -> None:
         """``lines``: label, before, after, and whether that change is live."""
+        self.show_message("")
         if not lines:
             self.query_one("#changes", Static).update("Nothing changed yet: go Back and change a field.")
             self.query_one("#changes-note", Static).update("")
@@ -65,31 +75,23 @@ class ConfigureWizardScreen(WizardScreen):
     """Only changed fields are written into the stored spec: what the user did not touch stays as stored."""
 
     FINISH_LABEL = "Apply"
+    DISCARD_TITLE = "Discard these changes?"
+    FINISH_HELP = "asks vCenter what the changes do (restart or not), then asks you before applying them (Ctrl-N)"
+    HELP_TITLE = "Configure VCH wizard"
+    SHOW_ISOS = False  # configure keeps the VCH's ISOs; upgrade changes them
+    ADVANCED_OPEN = True  # as the browser's Configure: what was set at create may be anywhere
 
     def __init__(self, backend, row: VchRow, current: VchSpec, inventory: Inventory) -> None:
         super().__init__(backend, inventory, configure_steps(current))
         self.row = row
         self.current = current
-        self.initial: dict[str, Any] = {}
 
     def summary_pane(self) -> Widget:
         return ChangesPane()
 
     def on_mount(self) -> None:
         self.sub_title = f"Configure VCH {self.row.name}"
-        # What the editors read before the user touches them: a field is changed when it reads otherwise.
-        for form in self.query(StepForm).results():
-            self.initial.update(form.read()[0])
         super().on_mount()
-
-    def changed(self) -> list[tuple[Any, Any]]:
-        """The fields (rows or item lists) whose value differs from what they started with, with that value."""
-        out = []
-        for form in self.query(StepForm).results():
-            values, _ = form.read()
-            out += [(child, values[child.path]) for child in form.fields()
-                    if child.path in values and values[child.path] != self.initial.get(child.path)]
-        return out
 
     def build_spec(self) -> tuple[VchSpec, bool]:
         spec = copy.deepcopy(self.current)
@@ -106,7 +108,8 @@ class ConfigureWizardScreen(WizardScreen):
                           display_value(desc, value_at(spec, child.path)), is_live(child.path)))
         self.query_one(ChangesPane).show(lines)
 
-    def findings_for(self, spec: VchSpec, step: str | None) -> list[Finding]:
+    def findings_for(self, spec: VchSpec, step: str | None, inventory: Inventory,
+                     isos: tuple[str, str] | None = None) -> list[Finding]:
         # The whole change is checked by the core's preview on Apply; a step is checked only when it changed,
         # and only findings about fields shown here count (the VCH itself "using the name" is no problem).
         if step is None:
@@ -115,7 +118,7 @@ class ConfigureWizardScreen(WizardScreen):
         if not any(child in fields for child, _ in self.changed()):
             return []
         shown = [child.path for child in fields]
-        return [f for f in self.backend.validate(spec, self.inventory, step)
+        return [f for f in self.backend.validate(spec, inventory, step)
                 if any(f.path == p or f.path.startswith((p + ".", p + "[")) for p in shown)]
 
     def _finish(self, spec: VchSpec, findings: list[Finding]) -> None:
@@ -161,7 +164,8 @@ class ConfigureWizardScreen(WizardScreen):
 
         def answered(go: bool | None) -> None:
             if go:
-                self.app.switch_screen(ConfigureProgressScreen(self.backend, self.row, spec))
+                self.run_operation(ConfigureProgressScreen(self.backend, self.row, spec,
+                                                           back_label="Back to the wizard"))
 
         self.app.push_screen(ConfirmScreen(title, text, "Apply and restart" if planned.needs_restart else "Apply",
                                            warn=planned.needs_restart), answered)

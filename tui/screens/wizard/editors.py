@@ -9,7 +9,7 @@ from vic_machine.inventory import Inventory
 from tui.widgets.bool_field import BoolField
 from tui.widgets.choice_field import ChoiceField
 from tui.widgets.compute_tree import ComputeTree
-from tui.widgets.datastore_picker import DatastorePicker
+from tui.widgets.datastore_picker import ImageStoreEditor
 from tui.widgets.network_picker import NetworkPicker
 from tui.widgets.text_field import TextField
 
@@ -26,7 +26,7 @@ def make_editor(desc: dict, inventory: Inventory) -> Widget:
     if kind == "managed_object":
         return NetworkPicker(desc, inventory, compact=True)
     if desc["path"] == _IMAGE_STORES:
-        return DatastorePicker(desc, inventory, compact=True)
+        return ImageStoreEditor(desc, inventory, compact=True)
     if kind == "boolean":
         return BoolField(desc, compact=True)
     if desc["choices"] and not desc["multiple"]:
