@@ -5,7 +5,8 @@ name, pool and guest name of 5,000 VMs costs about half a second of parsing alon
 takes to answer. These reads send the same RetrievePropertiesEx (paged as :mod:`vic_machine.vsphere.collector`
 pages, tokens followed, the same fallback), parse the answer with ElementTree's C parser and keep only plain
 values: strings, numbers, booleans, enumerations, managed object references (as pyvmomi objects on the session's
-stub, equal to the ones pyvmomi makes), and lists of those; extraConfig as (key, value) pairs, custom field values as pyvmomi's CustomFieldStringValue. A host's firewall
+stub, equal to the ones pyvmomi makes), and lists of those; extraConfig as (key, value) pairs, custom field
+values as pyvmomi's CustomFieldStringValue. A host's firewall
 configuration (some forty rulesets) is reduced to each ruleset's key and state.
 
 Faults are decoded by pyvmomi and raised as it raises them, so :func:`vsphere_call` translates them alike.
@@ -14,7 +15,6 @@ Faults are decoded by pyvmomi and raised as it raises them, so :func:`vsphere_ca
 from __future__ import annotations
 
 import gzip
-import html
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -143,23 +143,32 @@ class _FastPage:
     below, a count that does not add up) is read with ElementTree instead.
     """
 
-    OBJECTS = re.compile(rb"<objects>(.*?)</objects>", re.S)
-    OBJ = re.compile(rb'<obj type="([^"]*)">([^<]*)</obj>')
-    PROP = re.compile(rb"<propSet><name>([^<]*)</name><val\b([^>]*)>(.*?)</val></propSet>", re.S)
-    ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
-    TOKEN = re.compile(rb"<token>([^<]*)</token>")
-    REF = re.compile(rb"<ManagedObjectReference\b")
-    REFS = re.compile(rb"<ManagedObjectReference\b([^>/]*)>([^<]*)</ManagedObjectReference>")
-    REF_TYPE = re.compile(rb'(?<![\w:])type="([^"]*)"')
-    STRINGS = re.compile(rb"<string\b[^>/]*>([^<]*)</string>")
-    OPTION = re.compile(rb"<OptionValue\b")
-    CUSTOM = re.compile(rb"<CustomFieldValue\b")
-    CUSTOMS = re.compile(rb"<CustomFieldValue\b([^>/]*)><key>([^<]*)</key><value\b[^>/]*>([^<]*)</value>"
-                         rb"</CustomFieldValue>")
-    OPTIONS = re.compile(rb"<OptionValue\b[^>/]*><key>([^<]*)</key><value\b[^>/]*>([^<]*)</value></OptionValue>")
+    _compiled = False
+
+    @classmethod
+    def _compile(cls) -> None:
+        """The patterns, compiled on first use (not at import: ``--help`` and ``version`` never need them)."""
+        cls.OBJECTS = re.compile(rb"<objects>(.*?)</objects>", re.S)
+        cls.OBJ = re.compile(rb'<obj type="([^"]*)">([^<]*)</obj>')
+        cls.PROP = re.compile(rb"<propSet><name>([^<]*)</name><val\b([^>]*)>(.*?)</val></propSet>", re.S)
+        cls.ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+        cls.TOKEN = re.compile(rb"<token>([^<]*)</token>")
+        cls.REF = re.compile(rb"<ManagedObjectReference\b")
+        cls.REFS = re.compile(rb"<ManagedObjectReference\b([^>/]*)>([^<]*)</ManagedObjectReference>")
+        cls.REF_TYPE = re.compile(rb'(?<![\w:])type="([^"]*)"')
+        cls.STRINGS = re.compile(rb"<string\b[^>/]*>([^<]*)</string>")
+        cls.OPTION = re.compile(rb"<OptionValue\b")
+        cls.CUSTOM = re.compile(rb"<CustomFieldValue\b")
+        cls.CUSTOMS = re.compile(rb"<CustomFieldValue\b([^>/]*)><key>([^<]*)</key><value\b[^>/]*>([^<]*)</value>"
+                                 rb"</CustomFieldValue>")
+        cls.OPTIONS = re.compile(rb"<OptionValue\b[^>/]*><key>([^<]*)</key><value\b[^>/]*>([^<]*)</value>"
+                                 rb"</OptionValue>")
+        cls._compiled = True
 
     @classmethod
     def read(cls, data: bytes, values: "_Values") -> Page:
+        if not cls._compiled:
+            cls._compile()
         try:
             return cls._read(data, values)
         except _Unexpected:
@@ -248,7 +257,11 @@ class _Unexpected(Exception):
 
 def _text(raw: bytes) -> str:
     text = raw.decode()
-    return html.unescape(text) if "&" in text else text
+    if "&" not in text:
+        return text
+    import html  # only for text with entities
+
+    return html.unescape(text)
 
 
 class _Values:
