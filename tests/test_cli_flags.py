@@ -342,7 +342,8 @@ def test_ls_prints_158s_columns_uncut(env, vch, capsys, monkeypatch):
     lines = out.split("\n")
     assert cells(lines[1]) == [*HEADER_158, "POWER STATE", "DOCKER ENDPOINT", "ADMIN PORTAL"]
     [row] = [cells(line) for line in lines[2:] if "flags-vch" in line]
-    assert row[4:] == ["Up to date", "poweredOn", vch.docker_host, vch.admin_portal]
+    now = find_vch(env.session, name="flags-vch")  # a configure above restarted it: its address may have moved
+    assert row[4:] == ["Up to date", "poweredOn", now.docker_host, now.admin_portal]
 
     # Without --appliance-iso, the ISO create would use by default is the one compared with.
     monkeypatch.delenv("VIC_ISO_DIR", raising=False)
