@@ -39,7 +39,7 @@ sim: $(VENV)/.installed
 	@$(PY) -m sim.build
 
 bench: setup
-	@for b in bench/*.py; do [ "$$b" = bench/common.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
+	@$(PY) bench/all.py
 
 screenshots: setup
 	@PYTHONPATH=. $(PY) tools/screenshots.py

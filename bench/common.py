@@ -6,8 +6,12 @@ measure (the simulator did not start, a read failed, the two sides of a comparis
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -124,6 +128,71 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title:
     for row in cells[1:]:
         print(line(row))
     print()
+
+
+@dataclass(frozen=True)
+class Run:
+    """One child process: wall time, peak resident memory, what it printed."""
+
+    seconds: float
+    peak_kib: int
+    stdout: str
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def run_process(args: Sequence[str], env: dict | None = None) -> Run:
+    """Run ``args`` to the end: its wall time, its own peak RSS, its output.
+
+    The peak is measured by GNU time (Debian's ``time`` package) when installed: a child forked straight from
+    this (large) process would count this process's memory in its own peak (Linux keeps the pre-exec peak).
+    Without it the peak is 0 (not measured).
+
+    :raise RuntimeError: it exited non-zero (the benchmark could not measure).
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss.name, *args] if os.path.exists(GNU_TIME) else list(args)
+        began = time.perf_counter()
+        done = subprocess.run(wrapped, capture_output=True, text=True, env={**os.environ, **(env or {})})
+        elapsed = time.perf_counter() - began
+        peak = rss.read().strip().splitlines()
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:3])} … exited {done.returncode}: {done.stderr.strip()[-500:]}")
+    return Run(elapsed, int(peak[-1]) if peak and peak[-1].isdigit() else 0, done.stdout)
+
+
+def alternate(runs: int, **commands: Callable[[], Run]) -> dict[str, list[Run]]:
+    """Run each command ``runs`` times, alternating between them (so machine load hits all sides alike)."""
+    out: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            out[name].append(command())
+    return out
+
+
+def median_seconds(runs: Sequence[Run]) -> float:
+    return statistics.median(r.seconds for r in runs)
+
+
+# Every target a benchmark checks is reported through ``target``: printed, and (under ``make bench``, which
+# sets BENCH_TARGETS) appended to a file from which bench/all.py prints one table of every target.
+def target(name: str, figure: str, wanted: str, met: bool) -> bool:
+    print(f"Target: {name}: {figure} (target {wanted}) → {'met' if met else 'MISSED'}", flush=True)
+    path = os.environ.get("BENCH_TARGETS")
+    if path:
+        with open(path, "a") as out:
+            out.write(json.dumps({"bench": Path(sys.argv[0]).name, "target": name, "figure": figure,
+                                  "wanted": wanted, "met": met}) + "\n")
+    return met
+
+
+def machine_load() -> str:
+    """The 1-minute load average and the number of CPUs, to read the figures by."""
+    try:
+        return f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    except OSError:
+        return "load average unknown"
 
 
 if __name__ == "__main__":
