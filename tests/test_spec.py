@@ -17,6 +17,7 @@ from vic_machine.spec import fields
 from vic_machine.spec import load
 from vic_machine.spec import to_create_flags
 from vic_machine.spec import wizard_description
+from vic_machine.spec.schema import NULL_REFUSED
 from vic_machine.spec.units import UnitError
 from vic_machine.spec.units import to_canonical
 
@@ -285,3 +286,21 @@ def test_create_flags_for_supplied_certificates():
         "--tls-server-cert '/tmp/my cert.pem'", "--tls-server-key server-key.pem",
     ]
     assert not any("KEY" == word for flag in flags for word in shlex.split(flag))
+
+
+@pytest.mark.parametrize("body, path", [
+    ({"compute": None}, "compute"), ({"registry": {"whitelist": None}}, "registry.whitelist"),
+    ({"network": {"container": None}}, "network.container"),
+    ({"storage": {"volume_stores": [None]}}, "storage.volume_stores[0]"), ({"name": None}, "name"),
+    ({"auth": {"server": {"generate": {"organization": [None]}}}}, "auth.server.generate.organization[0]"),
+])
+def test_null_where_the_model_has_no_none_is_refused_naming_the_field(body, path):
+    """A JSON null for a part that cannot be None was taken and then crashed the server (500)."""
+    with pytest.raises(InputError) as refused:
+        load(body)
+    assert [(e.path, e.message) for e in refused.value.errors] == [(path, NULL_REFUSED)]
+
+
+def test_null_where_the_model_allows_none_means_not_set():
+    spec = load({"network": {"client": None}, "compute": {"cpu": {"limit": None}}, "syslog_addr": None})
+    assert spec.network.client is None and spec.compute.cpu.limit is None and spec.syslog_addr is None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import json
+import types
+import typing
 from functools import lru_cache
 from typing import Any
 
@@ -150,21 +152,31 @@ class ManagedObjectSchema(ModelSchema):
             raise ValidationError('give the object\'s "id" or "name"')
 
 
-def _leaf(hint: Any, meta: FieldMeta | None) -> ma.Field:
+def _leaf(hint: Any, meta: FieldMeta | None, nullable: bool) -> ma.Field:
     kind = meta.type if meta else ""
     if kind == "quantity" and meta is not None:
-        return Quantity(meta.unit or "", meta.json_units, zero_unset=meta.zero_unset, allow_none=True)
+        return Quantity(meta.unit or "", meta.json_units, zero_unset=meta.zero_unset, allow_none=nullable)
     if kind == "shares":
-        return Shares(allow_none=True)
+        return Shares(allow_none=nullable)
     if kind == "pem":
-        return Pem(allow_none=True)
+        return Pem(allow_none=nullable)
     if hint is ManagedObject:
-        return ma.Nested(ManagedObjectSchema, allow_none=True)
+        return ma.Nested(ManagedObjectSchema, allow_none=nullable)
     if hint is bool:
-        return ma.Boolean(allow_none=True, truthy={True}, falsy={False})
+        return ma.Boolean(allow_none=nullable, truthy={True}, falsy={False})
     if hint is int:
-        return ma.Integer(strict=True, allow_none=True)
-    return ma.String(allow_none=True)
+        return ma.Integer(strict=True, allow_none=nullable)
+    return ma.String(allow_none=nullable)
+
+
+NULL_REFUSED = "must not be null: give a value, or leave the field out for its default"
+
+
+def _nullable(hint: Any) -> bool:
+    """Whether the model's type admits None (``X | None``): only then is a JSON null a value, else it is refused
+    (a null where an object, list or number belongs would otherwise reach the core as None)."""
+    return (isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union) and \
+        type(None) in typing.get_args(hint)
 
 
 @lru_cache(maxsize=None)
@@ -172,13 +184,18 @@ def schema_class(cls: type) -> type[ModelSchema]:
     """The marshmallow schema of one dataclass of the model."""
     attrs: dict[str, Any] = {"model": cls}
     for fld in dataclasses.fields(cls):
-        hint, multiple = unwrap(hints(cls)[fld.name])
+        raw = hints(cls)[fld.name]
+        hint, multiple = unwrap(raw)
         meta = meta_of(fld)
+        # A list's items are never null; the field itself only when its type says so.
+        nullable = _nullable(raw) and not multiple
         if is_group(hint):
-            inner: ma.Field = ma.Nested(schema_class(hint), allow_none=True)
+            inner: ma.Field = ma.Nested(schema_class(hint), allow_none=nullable)
         else:
-            inner = _leaf(hint, meta)
-        attrs[fld.name] = ma.List(inner, allow_none=True) if multiple else inner
+            inner = _leaf(hint, meta, nullable)
+        attrs[fld.name] = ma.List(inner, allow_none=_nullable(raw)) if multiple else inner
+        for f in (attrs[fld.name], inner):
+            f.error_messages["null"] = NULL_REFUSED
     return type(f"{cls.__name__}Schema", (ModelSchema,), attrs)
 
 
