@@ -59,7 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["vic_sessions"] = sessions
     app.extensions["vic_operations"] = Operations(sessions, app.config["EXTENSION_KEY"],
                                                   streams_per_user=app.config["MAX_STREAMS_PER_USER"],
-                                                  streams_total=app.config["MAX_STREAMS"])
+                                                  streams_total=app.config["MAX_STREAMS"],
+                                                  heartbeat=float(app.config["OPERATION_HEARTBEAT"]))
     atexit.register(sessions.close)
     app.teardown_request(release_request_sessions)
     app.teardown_request(release_claims)

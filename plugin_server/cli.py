@@ -53,11 +53,18 @@ def cli() -> None:
               help="Largest request body accepted (bytes, or with K or M); larger ones are answered 413")
 @click.option("--frame-ancestor", "frame_ancestors", multiple=True, metavar="ORIGIN",
               help="An origin allowed to frame the views besides the --vcenter ones (repeatable)")
+@click.option("--operation-heartbeat", default=5.0, show_default=True, metavar="SECONDS",
+              help="How often a running operation's vCenter task hears from the server running it; any server "
+                   "reads an operation not heard of for 4 of them as failed (its server died)")
+@click.option("--graceful-timeout", default=30, show_default=True, metavar="SECONDS",
+              help="On SIGTERM, running operations may finish for half of this, are then cancelled (undone), and "
+                   "any still running at the end are handed back as failed; then the server exits")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin whose pages may call the API, as vic-ui 1.5 does from the vSphere Client "
                    "(repeatable; default: any, since credentials travel only in headers)")
 def serve(bind, cert, key, state_dir, hostnames, workers, threads, max_streams_per_user, vcenters,
-          clone_ticket_url, iso_dir, max_request_size, frame_ancestors, cors_origins) -> None:
+          clone_ticket_url, iso_dir, max_request_size, frame_ancestors, operation_heartbeat, graceful_timeout,
+          cors_origins) -> None:
     """Serve the plug-in over HTTPS."""
     if bool(cert) != bool(key):
         raise click.UsageError("--cert and --key go together")
@@ -65,7 +72,9 @@ def serve(bind, cert, key, state_dir, hostnames, workers, threads, max_streams_p
         raise click.BadParameter("must be at least 2", param_hint="--threads")
     config = {"VCENTER_THUMBPRINTS": _parse_vcenters(vcenters), "MAX_STREAMS": stream_budget(threads),
               "MAX_STREAMS_PER_USER": max_streams_per_user, "FRAME_ANCESTORS": list(frame_ancestors),
-              "CORS_ORIGINS": list(cors_origins) or ["*"]}
+              "CORS_ORIGINS": list(cors_origins) or ["*"], "OPERATION_HEARTBEAT": operation_heartbeat}
+    if operation_heartbeat <= 0:
+        raise click.BadParameter("must be more than 0", param_hint="--operation-heartbeat")
     try:
         config["MAX_CONTENT_LENGTH"] = parse_size(max_request_size)
     except ValueError as exc:
@@ -91,7 +100,8 @@ def serve(bind, cert, key, state_dir, hostnames, workers, threads, max_streams_p
     click.echo(f"Serving https://{bind}/container/hello")
     click.echo(f"Certificate SHA-256 thumbprint: {certificate_thumbprint(Path(cert))}", err=False)
     click.echo(f"Certificate names: {', '.join(certificate_names(Path(cert))) or '(none)'}")
-    PluginServer(create_app(config), bind, cert, key, workers=workers, threads=threads).run()
+    PluginServer(create_app(config), bind, cert, key, workers=workers, threads=threads,
+                 graceful_timeout=graceful_timeout).run()
 
 
 def stream_budget(threads: int) -> int:

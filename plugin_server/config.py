@@ -27,4 +27,7 @@ DEFAULTS = {
     "FRAME_ANCESTORS": [],
     # Seconds create waits for the VCH's Docker API.
     "CREATE_TIMEOUT": 180,
+    # Seconds between the heartbeats a worker writes into each running operation's vCenter task; any replica
+    # reads an operation whose heartbeat stopped for 4 of them (plus 2 s) as failed (`--operation-heartbeat`).
+    "OPERATION_HEARTBEAT": 5.0,
 }

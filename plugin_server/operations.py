@@ -4,6 +4,13 @@ Each operation is mirrored as a vCenter task (plugin_server.tasks) whose id is i
 replica, or this one after a restart, reads its state from vCenter. Events are kept only by the process running it;
 a replica that did not start it streams progress read from the vCenter task instead.
 
+While an operation runs, its worker beats a heartbeat into the task (``plugin_server.tasks``): a worker killed
+part way stops beating, and any replica then reads the operation as failed, saying where it stopped and what the VCH
+was left as. If this worker finds its task finished by another replica meanwhile, it cancels the operation (undo
+runs). On shutdown (SIGTERM, or the gunicorn master gone) :meth:`Operations.drain` lets running operations finish
+for a while, then cancels them, and hands back as failed, with that same message, any still running at the deadline;
+event streams end with the operation, or close so clients follow it again elsewhere.
+
 An operation id is ``<task id>@<vCenter>~<nonce>``: vCenter's task ids are sequential, so the random nonce, kept
 as the task's ``activationId``, makes ids unguessable; any replica checks it against the task. Who may read an
 operation is decided per request (its owner, or a user holding the operation's privileges on its object:
@@ -17,12 +24,13 @@ import hmac
 import logging
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from plugin_server.errors import ApiError, error_body
 from plugin_server.sessions import SessionCache
-from plugin_server.tasks import VcenterTask
+from plugin_server.tasks import LEFT_AS, VcenterTask
 from vic_machine.errors import Conflict, OperationFailed, VicError
 from vic_machine.operations.plan import ProgressEvent
 from vic_machine.vsphere.session import Session
@@ -45,6 +53,9 @@ class Operation:
     error: dict | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
     changed: threading.Condition = field(default_factory=threading.Condition)
+    task: VcenterTask | None = field(default=None, repr=False)
+    session: Session | None = field(default=None, repr=False)
+    handed_back: bool = False
 
     @property
     def finished(self) -> bool:
@@ -125,13 +136,16 @@ class StreamLimits:
 
 class Operations:
     def __init__(self, sessions: SessionCache, extension_key: str, streams_per_user: int = 8,
-                 streams_total: int = 24) -> None:
+                 streams_total: int = 24, heartbeat: float = 5.0) -> None:
         self._sessions = sessions
         self._extension_key = extension_key
         self._lock = threading.Lock()
         self._ops: dict[str, Operation] = {}
         self._busy: set[str] = set()
         self.streams = StreamLimits(streams_per_user, streams_total)
+        self.heartbeat = heartbeat
+        self.stopping = threading.Event()  # shutting down: no new operation, streams of others' operations close
+        self._beating: threading.Thread | None = None
 
     @property
     def extension_key(self) -> str:
@@ -174,47 +188,122 @@ class Operations:
                 if subject in self._busy:
                     raise self._conflict(subject)
                 self._busy.add(subject)
+        if self.stopping.is_set():
+            with self._lock:
+                self._busy.discard(subject)
+            raise ApiError(503, "The server is shutting down", code="shutting_down",
+                           remedy="Retry in a moment: another server (or this one, restarted) takes it")
         nonce = secrets.token_urlsafe(16)
-        task = VcenterTask.create(session, self._extension_key, kind, obj, activation_id=nonce)
+        task = VcenterTask.create(session, self._extension_key, kind, obj, activation_id=nonce,
+                                  interval=self.heartbeat)
         op_id = f"{task.id if task else 'local-' + secrets.token_hex(8)}@{target_key}~{nonce}"
-        op = Operation(id=op_id, kind=kind, subject=subject, owner=session.user, entity=obj)
+        op = Operation(id=op_id, kind=kind, subject=subject, owner=session.user, entity=obj, task=task,
+                       session=session)
         self._ops[op_id] = op
         self._sessions.hold(session)
         threading.Thread(target=self._run, args=(op, task, session, work), daemon=True,
                          name=f"operation {op_id}").start()
+        self._start_heartbeat()
         return op
+
+    def running(self) -> list[Operation]:
+        return [op for op in list(self._ops.values()) if not op.finished]
+
+    def _start_heartbeat(self) -> None:
+        with self._lock:
+            if self._beating is not None and self._beating.is_alive():
+                return
+            self._beating = threading.Thread(target=self._beat, daemon=True, name="operation heartbeat")
+            self._beating.start()
+
+    def _beat(self) -> None:
+        """Every ``heartbeat`` seconds, each running operation's task hears from this worker. A task finished by
+        another replica (it took this worker for dead) cancels its operation: the undo runs here."""
+        while True:
+            time.sleep(self.heartbeat)
+            ops = [op for op in self.running() if op.task is not None]
+            if not ops and self.stopping.is_set():
+                return
+            for op in ops:
+                if not op.task.heartbeat() and not op.cancel_event.is_set():
+                    log.warning("operation %s was taken for abandoned by another server: cancelling it", op.id)
+                    op.cancel_event.set()
 
     def _run(self, op: Operation, task: VcenterTask | None, session: Session, work: Work) -> None:
         def sink(event: ProgressEvent) -> None:
             with op.changed:
                 op.events.append(event.to_dict())
                 op.changed.notify_all()
-            if task is not None and event.kind in ("step", "undo", "failed"):
+            if task is not None and event.kind in ("step", "undo", "failed") and not op.handed_back:
                 task.progress(_percent(event.to_dict()), event.message)
 
+        result = error = None
         try:
             result = work(sink, op.cancel_event)
-            op.result, op.state = result, "success"
-            if task is not None:
-                task.succeed(result)
         except VicError as exc:
-            op.error, op.state = error_body(exc), "error"
+            error = error_body(exc)
             if isinstance(exc, OperationFailed):
-                op.error.update(undone=exc.undone, left=exc.left)
-            if task is not None:
-                task.fail(str(exc))
+                error.update(undone=exc.undone, left=exc.left)
+            elif hasattr(exc, "removed") and hasattr(exc, "left"):  # a delete that stopped part way
+                error.update(removed=list(exc.removed), left=list(exc.left))
+            message = str(exc)
         except Exception as exc:  # noqa: BLE001 - reported as the operation's error, logged with its trace
             log.exception("operation %s failed", op.id)
-            op.error = {"message": f"Internal error: {exc}", "code": "internal", "errors": {}}
-            op.state = "error"
-            if task is not None:
-                task.fail(op.error["message"])
-        finally:
+            error = {"message": f"Internal error: {exc}", "code": "internal", "errors": {}}
+            message = error["message"]
+        with op.changed:
+            late = op.handed_back  # drain() gave up on it at the shutdown deadline: already said and released
+            if not late:
+                op.result, op.error = result, error
+                op.state = "error" if error is not None else "success"
+            op.changed.notify_all()
+        if late:
+            log.warning("operation %s ended after it was handed back: %s", op.id, "error" if error else "success")
+            return
+        if task is not None:
+            if error is None:
+                task.succeed(result)
+            else:
+                task.fail(message)
+        self._release(op)
+
+    def _release(self, op: Operation) -> None:
+        with self._lock:
+            session, op.session = op.session, None
+            self._busy.discard(op.subject)
+        if session is not None:
             self._sessions.release(session)
-            with self._lock:
-                self._busy.discard(op.subject)
+
+    def drain(self, budget: float) -> list[str]:
+        """Shut down within ``budget`` seconds: no new operation; running ones may finish during the first half,
+        are then cancelled (their undo runs), and those still running at the deadline are handed back: failed,
+        in vCenter too, saying where they stopped and what the VCH is left as. Returns the ids handed back."""
+        self.stopping.set()
+        deadline = time.monotonic() + max(0.0, budget)
+        cancel_at = time.monotonic() + max(0.0, budget) / 2
+        while self.running() and time.monotonic() < cancel_at:
+            time.sleep(0.1)
+        for op in self.running():
+            log.warning("shutting down: cancelling operation %s", op.id)
+            op.cancel_event.set()
+        while self.running() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        handed = []
+        for op in self.running():
+            last = op.events[-1]["message"] if op.events else ""
+            message = (f"The server stopped while this operation ran (shut down){f' at: {last}' if last else ''}. "
+                       f"{LEFT_AS.get(op.kind, '')}")
             with op.changed:
+                if op.finished:
+                    continue
+                op.error = {"message": message, "code": "abandoned", "errors": {}}
+                op.state, op.handed_back = "error", True
                 op.changed.notify_all()
+            if op.task is not None:
+                op.task.fail(message)
+            self._release(op)
+            handed.append(op.id)
+        return handed
 
     def events_since(self, op: Operation, index: int, timeout: float) -> list[dict]:
         """Events after ``index``, waiting up to ``timeout`` for one when there are none yet."""

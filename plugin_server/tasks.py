@@ -1,9 +1,20 @@
-"""Operations mirrored as vCenter tasks of our extension, so they show in Recent Tasks and any replica can read them."""
+"""Operations mirrored as vCenter tasks of our extension, so they show in Recent Tasks and any replica can read them.
+
+A running operation's task carries a **heartbeat**: the worker running it rewrites the task's description every
+``interval`` seconds (and with every progress message) with vCenter's own time of that moment and the interval, as
+arguments of the description. Any replica reading the task compares that with vCenter's time now: a task running
+without a heartbeat for ``STALE_BEATS`` intervals (plus a margin) belongs to a worker that died (``kill -9``, a
+crashed host), so it reads as failed — and is set failed in vCenter, so Recent Tasks stops showing it running — with
+a message saying where it stopped and what the VCH was left as. State comes from vCenter, not from a process.
+"""
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
+import threading
+import time
 
 from pyVmomi import vim
 
@@ -17,14 +28,57 @@ TASK_TYPES = {
     "configure": "ConfigureVch",
     "upgrade": "UpgradeVch",
 }
+MESSAGE_KEY = "com.vmware.vic.progress"
+HEARTBEAT_ARG, INTERVAL_ARG = "heartbeat", "interval"
+STALE_BEATS = 4
+STALE_MARGIN = 2.0  # seconds: vCenter round trips, clock reading
+
+# What the VCH is left as when the worker running each kind of operation died, and what to do about it.
+LEFT_AS = {
+    "create": "what it made is listed as being created: delete it (Delete in the VCH list, or vic-machine delete) "
+              "and create it again",
+    "delete": "the VCH is listed as being deleted until its last piece is gone: delete it again to remove the rest",
+    "configure": "the VCH may still be marked as being configured: configure it again with reset progress "
+                 "(vic-machine configure --reset-progress), or delete it",
+    "upgrade": "the VCH may still be marked as being upgraded: upgrade it again with reset progress "
+               "(vic-machine upgrade --reset-progress), roll it back, or delete it",
+}
+
+
+class TaskFinished(Exception):
+    """The task was finished by someone else (another replica found its worker dead)."""
+
+
+_clock_lock = threading.Lock()
+_offsets: dict[tuple[str, int], tuple[float, float]] = {}  # vCenter → (offset seconds, when measured)
+CLOCK_REFRESH = 60.0
+
+
+def vcenter_now(session: Session) -> datetime.datetime:
+    """vCenter's clock now (UTC, aware), from its offset to ours, measured at most once a minute per vCenter."""
+    key = (session.target.host, int(session.target.port or 443))
+    with _clock_lock:
+        known = _offsets.get(key)
+    if known is None or time.monotonic() - known[1] > CLOCK_REFRESH:
+        theirs = session.si.CurrentTime()
+        if theirs.tzinfo is None:
+            theirs = theirs.replace(tzinfo=datetime.timezone.utc)
+        offset = (theirs - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        known = (offset, time.monotonic())
+        with _clock_lock:
+            _offsets[key] = known
+    return datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=known[0])
 
 
 class VcenterTask:
     """One extension task; every update is best effort: a vCenter hiccup must not fail the operation itself."""
 
-    def __init__(self, session: Session, task: vim.Task) -> None:
+    def __init__(self, session: Session, task: vim.Task, interval: float = 5.0) -> None:
         self.session = session
         self.task = task
+        self.interval = interval
+        self.message = ""
+        self.finished_elsewhere = False
 
     @property
     def id(self) -> str:
@@ -32,7 +86,7 @@ class VcenterTask:
 
     @classmethod
     def create(cls, session: Session, extension_key: str, kind: str, obj: vim.ManagedEntity,
-               activation_id: str = "") -> "VcenterTask | None":
+               activation_id: str = "", interval: float = 5.0) -> "VcenterTask | None":
         try:
             info = session.content.taskManager.CreateTask(
                 obj=obj, taskTypeId=f"{extension_key}.{TASK_TYPES[kind]}", initiatedBy=session.user,
@@ -40,20 +94,42 @@ class VcenterTask:
         except Exception as exc:  # noqa: BLE001 - the operation still runs, only without a vCenter task
             log.warning("cannot create a vCenter task for %s: %s", kind, exc)
             return None
-        task = cls(session, info.task)
+        task = cls(session, info.task, interval)
         task._call(lambda t: t.SetTaskState(state="running"))
+        task.heartbeat()
         return task
 
-    def _call(self, fn) -> None:
+    def _call(self, fn) -> bool:
         try:
             fn(self.task)
+        except vim.fault.InvalidState as exc:
+            # Finished already: by another replica that found this worker's heartbeat missing.
+            self.finished_elsewhere = True
+            log.warning("vCenter task %s was finished elsewhere: %s", self.task._moId, exc.msg)
+            return False
         except Exception as exc:  # noqa: BLE001 - see class docstring
             log.warning("cannot update vCenter task %s: %s", self.task._moId, exc)
+            return False
+        return True
+
+    def _description(self) -> vim.LocalizableMessage:
+        try:
+            now = vcenter_now(self.session).isoformat()
+        except Exception:  # noqa: BLE001 - without vCenter's time, ours: still a sign of life
+            now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        return vim.LocalizableMessage(key=MESSAGE_KEY, message=self.message, arg=[
+            vim.KeyAnyValue(key=HEARTBEAT_ARG, value=now),
+            vim.KeyAnyValue(key=INTERVAL_ARG, value=f"{self.interval:g}")])
+
+    def heartbeat(self) -> bool:
+        """Say this worker still runs the operation; False when the task was finished elsewhere."""
+        self._call(lambda t: t.SetTaskDescription(description=self._description()))
+        return not self.finished_elsewhere
 
     def progress(self, percent: int, message: str) -> None:
+        self.message = message
         self._call(lambda t: t.UpdateProgress(percentDone=max(0, min(100, percent))))
-        self._call(lambda t: t.SetTaskDescription(
-            description=vim.LocalizableMessage(key="com.vmware.vic.progress", message=message)))
+        self._call(lambda t: t.SetTaskDescription(description=self._description()))
 
     def succeed(self, result: dict) -> None:
         self._call(lambda t: t.SetTaskState(state="success", result=json.dumps(result)))
@@ -62,9 +138,48 @@ class VcenterTask:
         self._call(lambda t: t.SetTaskState(state="error", fault=vim.fault.VimFault(msg=message)))
 
 
-def read_task(session: Session, task_id: str) -> dict | None:
+def _args(description) -> dict[str, str]:
+    return {a.key: a.value for a in getattr(description, "arg", None) or [] if isinstance(a.value, str)}
+
+
+def stale_since(session: Session, info) -> datetime.datetime | None:
+    """When the worker running this task was last heard of, if it is presumed dead; None while it is alive (or
+    the task is not running, or carries no heartbeat)."""
+    if str(info.state) not in ("running", "queued"):
+        return None
+    args = _args(info.description)
+    beat = args.get(HEARTBEAT_ARG)
+    if not beat:
+        return None
+    try:
+        last = datetime.datetime.fromisoformat(beat)
+        interval = float(args.get(INTERVAL_ARG) or 5)
+    except ValueError:
+        return None
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=datetime.timezone.utc)
+    try:
+        now = vcenter_now(session)
+    except Exception:  # noqa: BLE001 - without vCenter's clock nothing is presumed dead
+        return None
+    if (now - last).total_seconds() > STALE_BEATS * interval + STALE_MARGIN:
+        return last
+    return None
+
+
+def abandoned_message(kind: str, last: datetime.datetime, message: str) -> str:
+    where = f" at: {message}" if message else ""
+    return (f"The server running this operation stopped (no sign of it since {last:%Y-%m-%d %H:%M:%S} UTC){where}. "
+            f"{LEFT_AS.get(kind, 'Check the VCH in the VCH list')}")
+
+
+def read_task(session: Session, task_id: str, kinds: dict[str, str] | None = None) -> dict | None:
     """State of a task by id, as any replica sees it in vCenter: state, progress, message, result, error; and
-    whose it is: type (``descriptionId``), owner (the user who started it), entity, entity_name, activation_id."""
+    whose it is: type (``descriptionId``), owner (the user who started it), entity, entity_name, activation_id.
+
+    A running task whose worker's heartbeat stopped reads as ``error`` (``abandoned``: True), and is set so in
+    vCenter (best effort). ``kinds`` maps task types to operation kinds, for the message saying what is left.
+    """
     from vic_machine.vsphere.collector import retrieve_objects
 
     task = vim.Task(task_id, session.stub)
@@ -85,15 +200,32 @@ def read_task(session: Session, task_id: str) -> dict | None:
     err = info.error
     error = (getattr(err, "localizedMessage", "") or getattr(getattr(err, "fault", None), "msg", "")
              or getattr(err, "msg", "") or "")
+    message = (getattr(info.description, "message", "") if info.description else "") or ""
+    state = str(info.state)
+    abandoned = False
+    last = stale_since(session, info)
+    if last is not None:
+        kind = (kinds or {}).get(info.descriptionId or "", "") or _kind_of(info.descriptionId or "")
+        error, state, abandoned = abandoned_message(kind, last, message), "error", True
+        try:
+            task.SetTaskState(state="error", fault=vim.fault.VimFault(msg=error))
+        except Exception as exc:  # noqa: BLE001 - it reads as failed all the same
+            log.info("cannot mark abandoned task %s failed: %s", task_id, exc)
     return {
-        "state": str(info.state),
+        "state": state,
         "progress": int(info.progress or 0),
-        "message": getattr(info.description, "message", "") if info.description else "",
+        "message": message,
         "result": result,
         "error": error,
+        "abandoned": abandoned,
         "type": info.descriptionId or "",
         "owner": getattr(info.reason, "userName", "") or "",
         "entity": info.entity,
         "entity_name": info.entityName or "",
         "activation_id": info.activationId or "",
     }
+
+
+def _kind_of(type_id: str) -> str:
+    suffix = type_id.rsplit(".", 1)[-1]
+    return next((k for k, v in TASK_TYPES.items() if v == suffix), "")

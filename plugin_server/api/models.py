@@ -200,6 +200,10 @@ class VCH_List_Item_Extension(Schema):  # noqa: N801
     path = fields.String(metadata={"description": "Inventory path of the resource pool the VCH's pool is in"})
     tls = fields.String(metadata={"enum": ["tlsverify", "no-tlsverify", "no-tls"]})
     creating = fields.Boolean()
+    state = fields.String(metadata={"enum": ["creating", "deleting"], "description": (
+        "An operation is at it, or was until it stopped part way: delete finishes what is left")})
+    left = fields.List(fields.String(), metadata={"description": (
+        "What is left of a VCH whose endpoint VM is gone, each named with where it is; delete removes it")})
 
 
 class VCH_List_Item(Schema):  # noqa: N801

@@ -79,7 +79,8 @@ def _authorize(op_id: str) -> _Access:
 
 def _from_task(op_id: str, info: dict) -> dict:
     state = {"queued": "running", "running": "running"}.get(info["state"], info["state"])
-    error = {"message": info["error"], "code": "operation_failed", "errors": {}} if state == "error" else None
+    code = "abandoned" if info.get("abandoned") else "operation_failed"  # its server died (no heartbeat)
+    error = {"message": info["error"], "code": code, "errors": {}} if state == "error" else None
     return {"id": op_id, "kind": "", "subject": "", "state": state, "progress": info["progress"],
             "message": info["message"], "result": info["result"], "error": error}
 
@@ -119,6 +120,8 @@ def _remote_stream(op_id: str, session):
         if state["state"] in ("success", "error"):
             yield _sse("end", state)
             return
+        if operations().stopping.is_set():
+            return  # shutting down: the client follows the operation again, from another server
         if quiet >= KEEP_ALIVE_SECONDS:  # lets a server notice a client that went away
             yield ": keep-alive\n\n"
             quiet = 0.0

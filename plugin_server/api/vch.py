@@ -13,7 +13,6 @@ import io
 
 from flask import Response, current_app, jsonify, request, send_file
 from flask.views import MethodView
-from pyVmomi import vim
 
 from plugin_server import bundle_store, privileges
 from plugin_server.api import args, models, prefer
@@ -75,7 +74,8 @@ def _list(target: str, datacenter: str = ""):
             raise InputError(FieldError("compute-resource", f"{compute!r} is not one compute resource of the "
                                                             "datacenter: give its path or id"))
         compute = nodes[0].path
-    vchs = list_vchs(call.session, datacenter, compute_resource=compute, iso=_appliance_iso())
+    # With what is left of VCHs whose endpoint VM is gone (being deleted): Delete finishes them (issue 14).
+    vchs = list_vchs(call.session, datacenter, compute_resource=compute, iso=_appliance_iso(), remnants=True)
     names = pool_names(call.session, vchs)
     return {"vchs": [list_item(v, names) for v in vchs]}
 
@@ -128,17 +128,17 @@ def _create(body, target: str, datacenter: str = ""):
     warnings = ignored(unknown)
     outcome = _Outcome()
 
+    def keep_bundle(done) -> None:
+        # A step of the create, before its last: a VCH listed as created always has its bundle (issue 14).
+        bundle = done.certs.client_zip(done.name, f"{done.client_ip}:{done.config.docker_port}"
+                                       if done.client_ip else None)
+        bundle_store.store(session, done.vm, bundle, key)
+
     def work(sink, cancel_event):
-        result = run(job, sink, cancel_event)
+        result = run(job, sink, cancel_event, keep_bundle=keep_bundle)
         # vic-machine-server names a VCH by its VM's managed object id.
         out = {**result.to_dict(), "id": result.id.split(":")[-1]}
         out["warnings"] = warnings + out.get("warnings", [])
-        if result.certs.mode != "no-tls":
-            try:
-                bundle = result.certs.client_zip(result.name, result.docker_host or None)
-                bundle_store.store(session, vim.VirtualMachine(out["id"], session.stub), bundle, key)
-            except Exception as exc:  # noqa: BLE001 - the VCH is up; only the download is missing
-                out["warnings"].append(f"The client certificate bundle could not be kept: {exc}")
         return out
 
     op = operations().start("create", subject, call.target_key, session, dc, outcome.watch(work), claim=claimed)
@@ -172,8 +172,9 @@ def _delete(body, target: str, vch_id: str, datacenter: str = ""):
     options, unknown = _delete_options(body)
     call = call_for(target, datacenter)
     claimed = claim(f"{call.target_key}/{vch_id.split(':', 1)[-1]}")  # before any read: a racing delete is 409
-    vch = _find(call, vch_id)
-    privileges.require(call.session, vch.vm, privileges.DELETE, "delete a VCH", vch.name)
+    # What is left of a VCH whose endpoint VM is gone is found too: Delete finishes it (issue 14).
+    vch = find_vch(call.session, vch_id=vch_id, datacenter=call.datacenter, iso=_appliance_iso(), remnants=True)
+    privileges.require(call.session, vch.entity, privileges.DELETE, "delete a VCH", vch.name)
     force = options.get("containers") == "all"
     volumes = options.get("volume_stores") == "all"
     hint = '"containers": "all"'
@@ -185,12 +186,12 @@ def _delete(body, target: str, vch_id: str, datacenter: str = ""):
 
     def work(sink, cancel_event):
         result = delete_vch(session, vch, force=force, delete_volumes=volumes, sink=sink, installer=installer,
-                            force_hint=hint)
+                            force_hint=hint, cancel_event=cancel_event)
         out = result.to_dict()
         out["warnings"] = warnings + out.get("warnings", [])
         return out
 
-    op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.vm,
+    op = operations().start("delete", f"{call.target_key}/{vch.id}", call.target_key, session, vch.entity,
                             outcome.watch(work), claim=claimed)
     if prefer.wants(prefer.RESPOND_ASYNC):
         answer, status, headers = accepted(op)

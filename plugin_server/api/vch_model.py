@@ -130,7 +130,13 @@ def list_item(vch: VchSummary, pool_names: dict[str, str]) -> dict:
     item = {"id": vch.id, "name": vch.name, "version": vch.version, "power_state": vch.power_state,
             "upgrade_status": vch.upgrade_status, "admin_portal": vch.admin_portal, "docker_host": vch.docker_host,
             "parent": {"id": pool._moId, "name": pool_names.get(pool._moId, "")} if pool is not None else None,
-            "vic_plugin": {"path": vch.path, "tls": tls_mode(vch), "creating": vch.config.is_creating}}
+            "vic_plugin": {"path": vch.path, "tls": tls_mode(vch),
+                           "creating": vch.config.is_creating or vch.state == "creating"}}
+    # Ours (issue 14): a VCH being deleted, or what is left of one whose endpoint VM is gone, says so.
+    if vch.state:
+        item["vic_plugin"]["state"] = vch.state
+    if vch.remnant is not None:
+        item["vic_plugin"]["left"] = vch.left
     return {k: v for k, v in item.items() if v not in (None, "")}
 
 

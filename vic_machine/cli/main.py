@@ -99,8 +99,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
+    from vic_machine.operations.interrupts import cancel_on_signals
+
     try:
-        code = cli.main(args=argv, prog_name="vic-machine", standalone_mode=False)
+        # SIGTERM and SIGHUP (a closed terminal) stop an operation as Ctrl-C does: it is cancelled and undone.
+        with cancel_on_signals():
+            code = cli.main(args=argv, prog_name="vic-machine", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:

@@ -129,6 +129,8 @@ def _revert(job: ConfigureJob) -> None:
     _write(job, config_delta(job, job.new, job.old), "restore the previous configuration")
     if job.was_on:
         run_task(job.vm.PowerOnVM_Task, "power on the endpoint VM", job.name)
+        # Back as it was: running. Never cancelled (this is undo).
+        _wait_up(job, lambda message: None, cancellable=False)
 
 
 def power_off(job: ConfigureJob, ctx: RunContext) -> None:
@@ -272,9 +274,13 @@ def power_on(job: ConfigureJob, ctx: RunContext) -> None:
 def wait_ready(job: ConfigureJob, ctx: RunContext) -> None:
     """Until the guest reports its client address and started components and the Docker port accepts
     connections. (No client certificate is at hand here, so the API itself is not asked.)"""
+    _wait_up(job, ctx.say, cancellable=True)
+
+
+def _wait_up(job: ConfigureJob, say, cancellable: bool) -> None:
     deadline = time.monotonic() + job.timeout
     while True:
-        if job.cancel_event.is_set():
+        if cancellable and job.cancel_event.is_set():
             raise Cancelled()
         config = read_config(job.session, job.vm)
         failed = {n: s for n, s in config.component_states.items() if s not in ("", "true")}
@@ -282,7 +288,7 @@ def wait_ready(job: ConfigureJob, ctx: RunContext) -> None:
             raise VchNotReady("VCH components failed to start: " + "; ".join(f"{n}: {s}" for n, s in failed.items()))
         if config.client_ip is not None and config.components_started and _listening(str(config.client_ip),
                                                                                       config.docker_port):
-            ctx.say(f"Docker API is listening on {config.client_ip}:{config.docker_port}")
+            say(f"Docker API is listening on {config.client_ip}:{config.docker_port}")
             return
         if time.monotonic() > deadline:
             raise VchNotReady(f"The VCH did not come back within {job.timeout:g} s",

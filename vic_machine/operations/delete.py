@@ -17,6 +17,7 @@ with, or a VCH whose version is unrecorded, nothing is refused.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -232,8 +233,10 @@ def retry_hint(vch: VchSummary, force_hint: str = "--force") -> str:
             f"(vic-machine delete --id {vch.id}, or Delete in the VCH list) to remove the rest")
 
 
-def _delete_remnant(session: Session, vch: VchSummary, force: bool, sink: Sink | None) -> DeleteResult:
-    done = remnants.delete_remnant(session, vch.remnant, force=force, sink=sink, retry_hint=retry_hint(vch))
+def _delete_remnant(session: Session, vch: VchSummary, force: bool, sink: Sink | None,
+                    cancel_event: threading.Event | None = None) -> DeleteResult:
+    done = remnants.delete_remnant(session, vch.remnant, force=force, sink=sink, retry_hint=retry_hint(vch),
+                                   cancel_event=cancel_event)
     result = DeleteResult(vch.name, removed=done.removed, warnings=done.warnings)
     result.not_found = done.not_found
     return result
@@ -241,7 +244,7 @@ def _delete_remnant(session: Session, vch: VchSummary, force: bool, sink: Sink |
 
 def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete_volumes: bool = False,
                sink: Sink | None = None, installer: IsoInfo | None = None,
-               force_hint: str = "--force") -> DeleteResult:
+               force_hint: str = "--force", cancel_event: threading.Event | None = None) -> DeleteResult:
     """Delete ``vch`` (from ``find_vch``).
 
     ``force`` and ``delete_volumes`` are separate, as in vic-machine-server 1.5.8's API (``containers`` and
@@ -253,12 +256,14 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
         every volume store is kept, and named in ``kept``.
     :param installer: the appliance ISO held, to refuse a VCH of another version; None: no version check.
     :param force_hint: how the front end spells ``force``, for the remedies of the refusals.
+    :param cancel_event: set, the delete stops before its next step (nothing removed is put back: the VCH stays
+        listed as being deleted, and delete again finishes it).
     :raise VersionMismatch: the VCH's version differs from ``installer``'s and ``force`` is false.
     :raise Conflict: containers are powered on and ``force`` is false (nothing was removed).
     :raise DeleteFailed: a removal failed; ``removed``/``left`` say where it stopped.
     """
     if vch.remnant is not None:
-        return _delete_remnant(session, vch, force, sink)
+        return _delete_remnant(session, vch, force, sink, cancel_event)
     mismatch = version_mismatch(vch, installer, force_hint)
     if mismatch is not None and not force:
         raise mismatch
@@ -478,7 +483,8 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
     if notes:
         plan_steps[0] = Step(plan_steps[0].name, _saying(notes, plan_steps[0].run))
     try:
-        Plan(f"Delete VCH {vch.name}", plan_steps).execute(RunContext(), sink)
+        Plan(f"Delete VCH {vch.name}", plan_steps).execute(RunContext(cancel_event=cancel_event or threading.Event()),
+                                                          sink)
     except OperationFailed as exc:
         raise DeleteFailed(exc.step, exc.cause, result.removed, pending, retry=retry_hint(vch, force_hint)) from exc
     return result

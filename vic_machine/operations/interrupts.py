@@ -1,8 +1,8 @@
 """Signals around long operations: a cancel stops forward work only; undo always runs to its end.
 
 - :func:`shielded` (used by every rollback): while undo runs in the main thread, SIGINT, SIGTERM and SIGHUP are
-  noted instead of acted on, so a second Ctrl-C, a ``kill`` or a closed terminal cannot cut an undo short. The
-  signals noted are handed back to their own handlers once the undo is over.
+  noted instead of acted on, so a second Ctrl-C, a ``kill`` or a closed terminal cannot cut an undo short; the
+  operation then ends as cancelled, as it was going to.
 - :func:`cancel_on_signals` (used by the CLI around an operation): SIGTERM and SIGHUP stop the operation the way
   Ctrl-C does (a ``KeyboardInterrupt`` in the main thread, which the plan turns into a cancel and a rollback),
   instead of killing the process half way. After a hang-up the terminal is gone: output is then dropped rather

@@ -122,7 +122,7 @@ class RemnantResult:
 
 
 def delete_remnant(session: Session, remnant: Remnant, *, force: bool = False, sink: Sink | None = None,
-                   retry_hint: str = "") -> RemnantResult:
+                   retry_hint: str = "", cancel_event=None) -> RemnantResult:
     """Remove what is left of a VCH (from :func:`find`), marked pool and folder last.
 
     :param force: power off and remove container VMs still running in it.
@@ -133,8 +133,12 @@ def delete_remnant(session: Session, remnant: Remnant, *, force: bool = False, s
     from vic_machine.operations.delete import DeleteFailed, delete_path
 
     name = remnant.name
-    vms = retrieve_objects(session.content, list(remnant.vms), ["name", "runtime.powerState", "config.extraConfig",
-                                                               "parent", "resourcePool"]) if remnant.vms else {}
+    try:
+        vms = retrieve_objects(session.content, list(remnant.vms), ["name", "runtime.powerState",
+                                                                   "config.extraConfig", "parent",
+                                                                   "resourcePool"]) if remnant.vms else {}
+    except VicError as exc:
+        raise DeleteFailed(f"Read what is left of VCH {name}", exc, [], remnant.pieces(), retry=retry_hint) from exc
     containers = {vm: p for vm, p in vms.items() if is_container(p.get("config.extraConfig") or [])}
     others = sorted(p.get("name", vm._moId) for vm, p in vms.items() if vm not in containers)
     in_folder = sorted(p.get("name", vm._moId) for vm, p in vms.items()
@@ -146,15 +150,18 @@ def delete_remnant(session: Session, remnant: Remnant, *, force: bool = False, s
     if running and not force:
         raise Conflict(f"What is left of VCH {name} has {len(running)} powered-on container(s): {', '.join(running)}",
                        remedy="Stop them first, or force the delete to power them off and remove them")
-    dc = _datacenter_of(session, remnant.anchors[0]) if remnant.anchors else None
     result = RemnantResult(name)
     record = remnant.record
     pending = [f"container VM {p.get('name', '')}" for p in containers.values()]
     pending += [f"volume store folder {v}" for v in record.volumes]
     group = record.group
     cluster = vim.ClusterComputeResource(record.cluster, session.stub) if record.cluster else None
-    if group and cluster is not None and not has_vm_group(session, cluster, group):
-        group = ""
+    try:
+        if group and cluster is not None and not has_vm_group(session, cluster, group):
+            group = ""
+        dc = _datacenter_of(session, remnant.anchors[0]) if remnant.anchors else None
+    except VicError as exc:
+        raise DeleteFailed(f"Read what is left of VCH {name}", exc, [], remnant.pieces(), retry=retry_hint) from exc
     if group:
         pending.append(f"DRS VM group {group}")
     if record.files:
@@ -242,7 +249,8 @@ def delete_remnant(session: Session, remnant: Remnant, *, force: bool = False, s
     if remnant.pool is not None:
         plan_steps.append(Step("Remove resource pool", remove_pool))
     try:
-        Plan(f"Delete what is left of VCH {name}", plan_steps).execute(RunContext(), sink)
+        ctx = RunContext(cancel_event=cancel_event) if cancel_event is not None else RunContext()
+        Plan(f"Delete what is left of VCH {name}", plan_steps).execute(ctx, sink)
     except OperationFailed as exc:
         raise DeleteFailed(exc.step, exc.cause, result.removed, pending, retry=retry_hint) from exc
     return result
