@@ -64,7 +64,7 @@ class TrustScreen(Prompt):
         self.query_one("#sha256", Static).update(shown)
         self.query_one("#sha1", Static).update(fitted(self.sha1, width) if width else self.sha1)
         self.query_one("#thumb-note", Static).update(
-            "" if shown == self.sha256 else "(colons left out so each fits on one line)")
+            "" if shown == self.sha256 else "(SHA-256 shown without colons, to fit on one line)")
 
     @on(Button.Pressed, "#trust")
     def trust(self) -> None:

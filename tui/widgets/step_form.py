@@ -46,8 +46,8 @@ class StepForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="step-message", markup=False)
-        basic = [d for d in self.step["fields"] if not is_advanced(d["path"])]
-        advanced = [d for d in self.step["fields"] if is_advanced(d["path"])]
+        basic = [d for d in self.step["fields"] if not is_advanced(d)]
+        advanced = [d for d in self.step["fields"] if is_advanced(d)]
         if not basic:
             basic, advanced = advanced, []
         for desc in basic:
