@@ -331,7 +331,7 @@ def leftover_snapshots(session: Session, vchs: list) -> list[Leftover]:
     vms = [v.vm for v in vchs if v.vm is not None and not v.config.update_in_progress]
     if not vms:
         return []
-    from vic_machine.operations.upgrade_steps import walk_snapshots
+    from vic_machine.vsphere.snapshots import walk_snapshots
 
     found = retrieve_objects(session.content, vms, ["snapshot"])
     names = {v.vm: v.name for v in vchs if v.vm is not None}
@@ -347,7 +347,7 @@ def leftover_snapshots(session: Session, vchs: list) -> list[Leftover]:
 
 def remove_snapshots(session: Session, vch) -> list[str]:
     """Remove the leftover configure snapshots of one VCH; what was removed."""
-    from vic_machine.operations.upgrade_steps import walk_snapshots
+    from vic_machine.vsphere.snapshots import walk_snapshots
 
     props = retrieve_objects(session.content, [vch.vm], ["snapshot"]).get(vch.vm, {})
     removed = []
