@@ -10,7 +10,12 @@ from collections import defaultdict
 from pyVmomi import vim
 
 from tests.vch_support import datastore_files, inventory_state, vch_spec
+from vic_machine.errors import VicError
 from vic_machine.operations.create import create
+from vic_machine.operations.delete import delete_vch
+from vic_machine.operations.find import find_vch
+from vic_machine.operations.ls import list_vchs
+from vic_machine.operations.remnants import remove_leftovers
 from vic_machine.spec.model import VolumeStore
 from vic_machine.vsphere import vm_spec
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
@@ -120,8 +125,6 @@ def at_step(step: str, action):
 
 
 def listed(session, name: str) -> list:
-    from vic_machine.operations.ls import list_vchs
-
     return [v for v in list_vchs(session, remnants=True) if v.name == name]
 
 
@@ -141,3 +144,42 @@ def left_after(before: tuple, after: tuple) -> list[str]:
         else:
             out += [f"{label}: {z}" for z in sorted(map(str, set(a) ^ set(b)))]
     return out
+
+
+BEFORE = "(before the first step)"
+
+
+def delete_with_fault(world, tmp_path, step: str, method: str, name: str) -> dict:
+    """Create a full VCH, delete it with ``method`` failing once in ``step``, then delete again. What happened."""
+    session, sim = world.session, world.sim
+    before = whole_picture(session)
+    make_full_vch(session, world.isos, name, tmp_path)
+    vch = find_vch(session, name=name)
+
+    def inject():
+        sim.faults.inject(method, "InvalidArgument", count=1, task=method.endswith("_Task"))
+
+    if step == BEFORE:
+        inject()
+    outcome = {"step": step, "method": method, "failed": False, "error": "", "left": [], "listed": None,
+               "warnings": [], "remedies": []}
+    try:
+        result = delete_vch(session, vch, force=True, delete_volumes=True, sink=at_step(step, inject))
+        outcome["warnings"] = result.warnings
+    except VicError as exc:
+        outcome.update(failed=True, error=str(exc), left=list(getattr(exc, "left", [])),
+                       kind=type(exc).__name__)
+    finally:
+        sim.faults.reset()
+    outcome["left_after_failure"] = left_after(before, whole_picture(session))
+    if outcome["left_after_failure"]:
+        found = listed(session, name)
+        outcome["listed"] = [(v.id, v.upgrade_status, v.state) for v in found]
+        if found:  # the remedy the error (or warning) names: delete again
+            outcome["remedies"].append("delete again")
+            delete_vch(session, find_vch(session, name=name, remnants=True), force=True, delete_volumes=True)
+        if left_after(before, whole_picture(session)):  # what is no VCH's: vic-machine delete --leftovers
+            outcome["remedies"].append("delete --leftovers")
+            remove_leftovers(session, list_vchs(session))
+    outcome["left_at_end"] = left_after(before, whole_picture(session))
+    return outcome

@@ -123,3 +123,31 @@ def test_a_failed_operations_user_grant_leaves_no_role(env, vch):
     roles, _ = whole_picture(env.session)[2]
     assert not [r for r in roles if r.startswith("vic-vch-")], roles
     assert whole_picture(env.session)[2] == before[2]
+
+
+def test_what_an_upgrade_cannot_undo_is_named_with_where_it_is_and_the_command(env, vch):
+    before = observed(env, vch)
+
+    def sink(event):
+        if event.kind == "step" and event.message == event.step == "Power on":
+            env.sim.faults.inject("PowerOnVM_Task", "InvalidState", count=1)
+            env.sim.faults.inject("RevertToSnapshot_Task", "InvalidState", count=1, task=True)
+
+    try:
+        with pytest.raises(OperationFailed) as failed:
+            upgrade(env.session, find_vch(env.session, vch_id=vch.id, iso=env.new.appliance), isos=env.new,
+                    timeout=20, sink=sink)
+    finally:
+        env.sim.faults.reset()
+    left, kept = failed.value.left
+    # Not "the upgrade of cancel-vch" alone: the snapshot, the VM it is on, and what returns to it.
+    assert left.startswith("the upgrade of cancel-vch (revert to snapshot 'upgrade for 1') "
+                           f"(on endpoint VM cancel-vch ({vch.id})): "), left
+    assert f"vic-machine upgrade --rollback --id {vch.id} reverts to it" in left
+    # The snapshot is kept, since the VCH was not reverted to it.
+    assert kept.startswith(f"upgrade snapshot 'upgrade for 1' of VCH cancel-vch (on endpoint VM cancel-vch "
+                           f"({vch.id})): kept, to revert the VCH to"), kept
+    # The remedy named does it.
+    upgrade(env.session, find_vch(env.session, vch_id=vch.id, iso=env.new.appliance), isos=env.new, timeout=20,
+            rollback=True)
+    assert observed(env, vch) == before

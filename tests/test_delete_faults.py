@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability_support import (OPS_PASSWORD, OPS_USER, MethodRecorder, at_step, left_after, listed,
-                                       make_full_vch, whole_picture)
+from tests.reliability_support import (BEFORE, OPS_PASSWORD, OPS_USER, MethodRecorder, at_step, delete_with_fault,
+                                       listed, make_full_vch, whole_picture)
 from vic_machine.errors import VicError
 from vic_machine.operations.delete import DeleteFailed, delete_vch
 from vic_machine.operations.find import find_vch
-from vic_machine.operations.ls import list_vchs
-from vic_machine.operations.remnants import remove_leftovers
-
-BEFORE = "(before the first step)"
-
 
 @pytest.fixture(scope="module")
 def world(vch_world):
@@ -34,42 +29,6 @@ def methods(world, tmp_path_factory):
     with MethodRecorder(session) as recorder:
         delete_vch(session, vch, force=True, delete_volumes=True, sink=recorder.sink)
     return recorder.pairs()
-
-
-def delete_with_fault(world, tmp_path, step: str, method: str, name: str) -> dict:
-    """Create a full VCH, delete it with ``method`` failing once in ``step``, then delete again. What happened."""
-    session, sim = world.session, world.sim
-    before = whole_picture(session)
-    make_full_vch(session, world.isos, name, tmp_path)
-    vch = find_vch(session, name=name)
-
-    def inject():
-        sim.faults.inject(method, "InvalidArgument", count=1, task=method.endswith("_Task"))
-
-    if step == BEFORE:
-        inject()
-    outcome = {"step": step, "method": method, "failed": False, "error": "", "left": [], "listed": None,
-               "warnings": [], "remedies": []}
-    try:
-        result = delete_vch(session, vch, force=True, delete_volumes=True, sink=at_step(step, inject))
-        outcome["warnings"] = result.warnings
-    except VicError as exc:
-        outcome.update(failed=True, error=str(exc), left=list(getattr(exc, "left", [])),
-                       kind=type(exc).__name__)
-    finally:
-        sim.faults.reset()
-    outcome["left_after_failure"] = left_after(before, whole_picture(session))
-    if outcome["left_after_failure"]:
-        found = listed(session, name)
-        outcome["listed"] = [(v.id, v.upgrade_status, v.state) for v in found]
-        if found:  # the remedy the error (or warning) names: delete again
-            outcome["remedies"].append("delete again")
-            delete_vch(session, find_vch(session, name=name, remnants=True), force=True, delete_volumes=True)
-        if left_after(before, whole_picture(session)):  # what is no VCH's: vic-machine delete --leftovers
-            outcome["remedies"].append("delete --leftovers")
-            remove_leftovers(session, list_vchs(session))
-    outcome["left_at_end"] = left_after(before, whole_picture(session))
-    return outcome
 
 
 def named(line: str) -> str:
@@ -129,4 +88,34 @@ def test_a_failed_delete_is_listed_as_being_deleted_and_says_what_is_left(world,
         find_vch(session, id=vch.id) if False else find_vch(session, vch_id=vch.id)
     delete_vch(session, find_vch(session, vch_id=vch.id, remnants=True))
     assert listed(session, "rel-folder") == []
+    assert whole_picture(session) == before
+
+
+def test_what_is_left_is_listed_by_the_api_and_the_tui_and_their_delete_finishes_it(world, tmp_path):
+    from tests.api_support import basic, make_app, respond_async, sse_events, target_path
+    from tui.backend import Backend
+
+    session, sim = world.session, world.sim
+    before = whole_picture(session)
+    make_full_vch(session, world.isos, "rel-api", tmp_path)
+    vch = find_vch(session, name="rel-api")
+    with pytest.raises(DeleteFailed):
+        delete_vch(session, vch, force=True, delete_volumes=True, sink=at_step(
+            "Remove datastore files", lambda: sim.faults.inject("DeleteDatastoreFile_Task", "InvalidArgument",
+                                                                task=True)))
+    sim.faults.reset()
+    # The TUI's list shows it as being deleted.
+    [row] = [r for r in Backend(session).list_vchs() if r.name == "rel-api"]
+    assert (row.id, row.status, row.upgrade_status) == (vch.id, "being deleted", "Being deleted")
+    # The API lists it, with what is left, and its Delete finishes it.
+    client, auth = make_app(sim).test_client(), basic(sim.username, sim.password)
+    [item] = [v for v in client.get(f"{target_path(sim)}/vch", headers=auth).json["vchs"] if v["name"] == "rel-api"]
+    assert item["id"] == vch.id and item["upgrade_status"] == "Being deleted"
+    assert item["vic_plugin"]["state"] == "deleting"
+    assert item["vic_plugin"]["left"] == ["datastore folder [LocalDS_0] rel-api", "VM folder /DC0/vm/rel-api",
+                                          "resource pool /DC0/host/DC0_C0/Resources/rel-api"]
+    answer = client.delete(f"{target_path(sim)}/vch/{vch.id}", json={"containers": "all", "volume_stores": "all"},
+                           headers=respond_async(auth))
+    assert answer.status_code == 202, answer.json
+    assert sse_events(client, answer.json["id"], auth)[-1][1]["state"] == "success"
     assert whole_picture(session) == before

@@ -52,6 +52,10 @@ def _pick(obj: Any, *names: str, default: str = "") -> str:
 
 
 def _status(summary: Any) -> str:
+    # Being created or deleted (or what is left of one whose endpoint VM is gone): Delete finishes it (issue 14).
+    state = _pick(summary, "state")
+    if state in ("creating", "deleting") or getattr(summary, "remnant", None) is not None:
+        return {"creating": "being created", "deleting": "being deleted"}.get(state, "incomplete")
     power = _pick(summary, "power_state")
     if power == "poweredOn":
         return "running" if _pick(summary, "docker_host") else "starting"
@@ -161,7 +165,7 @@ class Backend:
         """The VCHs of the target's datacenter."""
         from vic_machine.operations.ls import list_vchs
 
-        rows = [row_of(item) for item in list_vchs(self.session, iso=self.appliance_iso())]
+        rows = [row_of(item) for item in list_vchs(self.session, iso=self.appliance_iso(), remnants=True)]
         return sorted(rows, key=lambda r: natural_key(r.name))
 
     def inspect(self, row: VchRow) -> list[str]:

@@ -116,7 +116,8 @@ def snapshot(job: ConfigureJob, ctx: RunContext) -> None:
                 lambda: run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False),
                                  "remove the snapshot", job.name),
                 where=where, remedy=f"vic-machine delete --leftovers --name {job.name} removes it, or the "
-                                    "vSphere Client (the VM's Snapshots)")
+                                    "vSphere Client (the VM's Snapshots)",
+                keep_if_left="to revert the VCH to")
     ctx.on_undo(f"changes to {job.name} (revert to snapshot {name!r})", lambda: _revert(job), where=where,
                 remedy=f"revert the VM to snapshot {name!r} in the vSphere Client, then power it on")
     ctx.say(f"Took snapshot {name!r}")

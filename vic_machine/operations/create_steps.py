@@ -24,14 +24,14 @@ from vic_machine.operations import vch_config_builder as builder
 from vic_machine.operations.placement import Resolved
 from vic_machine.operations.plan import RunContext
 from vic_machine.operations.upload import upload_bytes, upload_file
-from vic_machine.operations.vm_group import add_vm_group, remove_vm_group
+from vic_machine.operations.vm_group import add_vm_group, has_vm_group, remove_vm_group
 from vic_machine.operations.wait import wait_for_vch
 from vic_machine.spec.model import VchSpec
 from vic_machine.vsphere import vm_spec
 from vic_machine.vsphere.collector import retrieve_objects
 from vic_machine.vsphere.faults import fault_name, vsphere_call
 from vic_machine.vsphere.session import Session
-from vic_machine.vsphere.tasks import run_task
+from vic_machine.vsphere.tasks import run_task, wait_for_task
 
 log = logging.getLogger("vic_machine.create")
 
@@ -117,6 +117,11 @@ def _mark(job: CreateJob, ctx: RunContext, only=None) -> None:
             return
 
 
+def _remedy(job: CreateJob) -> str:
+    return (f"vic-machine delete --name {job.name} removes what is left" if job.record is not None and
+            not job.marks_failed else "remove it with the vSphere Client's datastore browser")
+
+
 def _anchor(job: CreateJob, ctx: RunContext, obj, what: str, where: str) -> None:
     """``obj`` (the pool or folder just made) marked as the VCH's; its undo kept while anything else is left."""
     if job.record is None:
@@ -161,11 +166,13 @@ def create_vm(job: CreateJob, ctx: RunContext) -> None:
         memory_mb=job.spec.endpoint.memory, alternate_guest_name=builder.alternate_guest_name(job.isos.appliance),
         nics=nics, extra_config={**job.encoded(), marks.STATE_KEY: marks.CREATING})
     folder = job.folder
-    job.vm = run_task(lambda: folder.CreateVM_Task(config=spec, pool=job.pool), "create the endpoint VM", job.name,
-                      cancel_event=job.cancel_event)
+    with vsphere_call("create the endpoint VM", job.name):
+        task = folder.CreateVM_Task(config=spec, pool=job.pool)
+    # Undone from the task itself: a cancel, or a failed read of the task's state, may leave its VM unknown here.
+    ctx.on_undo(f"endpoint VM {job.name}", lambda: _remove_created_vm(job, task), where=f"in VM folder {job.name}",
+                remedy=f"vic-machine delete --name {job.name} removes it (it is listed as being created)")
+    job.vm = wait_for_task(task, "create the endpoint VM", job.name, cancel_event=job.cancel_event)
     vm = job.vm
-    ctx.on_undo(f"endpoint VM {job.name}", lambda: _remove_vm(job, vm), where=f"{vm._moId}, in VM folder {job.name}",
-                remedy=f"vic-machine delete --id {vm._moId} removes it (it is listed as being created)")
     props = retrieve_objects(job.session.content, [vm], ["config.files.vmPathName", "config.hardware.device"])[vm]
     vmx = props["config.files.vmPathName"]  # "[ds] dir/name.vmx": the folder may differ from the name
     job.vm_dir = vmx.split("] ", 1)[-1].rsplit("/", 1)[0]
@@ -184,6 +191,17 @@ def create_vm(job: CreateJob, ctx: RunContext) -> None:
     job.say(ctx, f"Created endpoint VM {job.name} ({vm._moId}) in [{job.datastore}] {job.vm_dir}")
 
 
+def _remove_created_vm(job: CreateJob, task: vim.Task) -> None:
+    """Remove the VM ``task`` (CreateVM_Task) made, once it ended: none if it failed."""
+    vm = job.vm
+    if vm is None:
+        try:
+            vm = wait_for_task(task, "create the endpoint VM", job.name, timeout=300)
+        except VicError:
+            return  # the task failed: no VM was made
+    _remove_vm(job, vm)
+
+
 def _remove_vm(job: CreateJob, vm: vim.VirtualMachine) -> None:
     state = retrieve_objects(job.session.content, [vm], ["runtime.powerState"]).get(vm, {}).get("runtime.powerState")
     if state == "poweredOn":
@@ -199,7 +217,8 @@ def upload_isos(job: CreateJob, ctx: RunContext) -> None:
         path = f"{job.vm_dir}/{info.datastore_name(kind)}"
         job.say(ctx, f"Uploading {os.path.basename(info.path)} to [{job.datastore}] {path}")
         upload_file(job.session, job.datacenter, job.datastore, path, info.path, job.cancel_event)
-        ctx.on_undo(f"file [{job.datastore}] {path}", lambda p=path: _delete_file(job, p, f"[{job.datastore}] {p}"))
+        ctx.on_undo(f"file [{job.datastore}] {path}", lambda p=path: _delete_file(job, p, f"[{job.datastore}] {p}"),
+                    where=f"in VCH {job.name}'s datastore folder", remedy=_remedy(job))
 
 
 def create_volume_stores(job: CreateJob, ctx: RunContext) -> None:
@@ -222,7 +241,13 @@ def create_volume_stores(job: CreateJob, ctx: RunContext) -> None:
                 if getattr(exc, "fault", "") == "FileAlreadyExists":
                     continue
                 raise
-            ctx.on_undo(f"folder {path}", lambda p=path: _delete_path(job, p))
+            ctx.on_undo(f"folder {path}", lambda p=path: _delete_path(job, p), where=f"volume store {label}",
+                        remedy=_remedy(job))
+            if job.record is not None:
+                # Made by this create: what is left of it, should its undo fail, includes it. Cleared once the
+                # create finished (a VCH's volume stores are removed only when a delete is asked to).
+                job.record.volumes.append(path)
+                _mark(job, ctx)
         job.say(ctx, f"Volume store {label}: [{datastore}] {folder}")
 
 
@@ -250,7 +275,8 @@ def save_certificates(job: CreateJob, ctx: RunContext) -> None:
         if not existed:
             directory.rmdir()
 
-    ctx.on_undo(f"certificates in {directory}", remove)
+    ctx.on_undo(f"certificates in {directory}", remove, where="on this machine",
+                remedy=f"remove the folder {directory}")
     job.say(ctx, f"Wrote the certificates to {directory}")
 
 
@@ -283,13 +309,25 @@ def grant_permissions(job: CreateJob, ctx: RunContext) -> None:
 
 def create_vm_group(job: CreateJob, ctx: RunContext) -> None:
     cluster = job.resolved.cluster
-    add_vm_group(cluster, job.name, [job.vm])
-    ctx.on_undo(f"DRS VM group {job.name}", lambda: remove_vm_group(cluster, job.name),
-                where=f"on cluster {job.resolved.placement.compute_path}",
-                remedy=f"vic-machine delete --name {job.name} removes what is left")
-    if job.record is not None:
+    if job.record is not None:  # recorded first: a failed read of the task's state may leave the group unknown
         job.record.group, job.record.cluster = job.name, cluster._moId
         _mark(job, ctx)
+
+    ours = {"made": None}  # None: unknown (the task's state could not be read)
+
+    def undo() -> None:
+        if ours["made"] is not False and has_vm_group(job.session, cluster, job.name):
+            remove_vm_group(cluster, job.name)
+
+    ctx.on_undo(f"DRS VM group {job.name}", undo, where=f"on cluster {job.resolved.placement.compute_path}",
+                remedy=f"vic-machine delete --name {job.name} removes what is left")
+    try:
+        add_vm_group(cluster, job.name, [job.vm])
+    except VicError as exc:
+        if getattr(exc, "fault", "") in ("DuplicateName", "InvalidArgument", "AlreadyExists"):
+            ours["made"] = False  # refused: whatever group holds the name is not this create's
+        raise
+    ours["made"] = True
     job.say(ctx, f"Created DRS VM group {job.name}")
 
 
@@ -345,7 +383,7 @@ def finish(job: CreateJob, ctx: RunContext) -> None:
     run_task(lambda: job.vm.ReconfigVM_Task(spec=vm_spec.extra_config_spec({marks.STATE_KEY: ""})),
              "mark the VCH as created", job.name)
     if job.record is not None:
-        job.record.state = marks.CREATED
+        job.record.state, job.record.volumes = marks.CREATED, []
         _mark(job, ctx)
     ctx.forget_undo()
     job.say(ctx, f"VCH {job.name} is ready")

@@ -180,7 +180,7 @@ def _read(session: Session, vch: VchSummary) -> _Targets:
     props = retrieve_objects(session.content, [vm], ["resourcePool", "parent", "config.files.vmPathName",
                                                      "runtime.host"])[vm]
     pool = props.get("resourcePool")
-    pool_props = retrieve_objects(session.content, [pool], ["name", "parent", "owner"])[pool] if pool else {}
+    pool_props = _props_of(session, pool, ["name", "parent", "owner"])
     own_pool = pool is not None and pool_props.get("name") == vch.name and isinstance(
         pool_props.get("parent"), vim.ResourcePool)
     containers: dict = {}
@@ -189,7 +189,7 @@ def _read(session: Session, vch: VchSummary) -> _Targets:
                                                                       "config.extraConfig"]})
         containers = {c: p for c, p in found.items() if c != vm and is_container(p.get("config.extraConfig") or [])}
     folder = props.get("parent")
-    folder_props = retrieve_objects(session.content, [folder], ["name", "parent"])[folder] if folder else {}
+    folder_props = _props_of(session, folder, ["name", "parent"])
     own_folder = folder_props.get("name") == vch.name and isinstance(folder_props.get("parent"), vim.Folder)
     vmx = props.get("config.files.vmPathName", "")
     datastore = vmx[1:].split("]", 1)[0] if vmx.startswith("[") else vch.config.image_datastore
@@ -205,6 +205,18 @@ def _read(session: Session, vch: VchSummary) -> _Targets:
                     folder=folder if own_folder else None, pool=pool if own_pool else None,
                     cluster=cluster, group=group,
                     volumes=volumes)
+
+
+def _props_of(session: Session, obj, paths: list[str]) -> dict:
+    """``obj``'s properties; {} when there is none, or it is gone (a folder removed around its VM)."""
+    if obj is None:
+        return {}
+    try:
+        return retrieve_objects(session.content, [obj], paths).get(obj, {})
+    except VicError as exc:
+        if getattr(exc, "fault", "") == "ManagedObjectNotFound":
+            return {}
+        raise
 
 
 def _power_off(vm: vim.VirtualMachine, state: str, what: str) -> None:
@@ -502,5 +514,8 @@ def _saying(notes: list[str], run: Callable[[RunContext], Any]) -> Callable[[Run
 def _datacenter_of(session: Session, vch: VchSummary) -> vim.Datacenter:
     obj = vch.vm
     while obj is not None and not isinstance(obj, vim.Datacenter):
-        obj = retrieve_objects(session.content, [obj], ["parent"]).get(obj, {}).get("parent")
+        parent = _props_of(session, obj, ["parent"]).get("parent")
+        if parent is None and isinstance(obj, vim.VirtualMachine):
+            parent = _props_of(session, obj, ["resourcePool"]).get("resourcePool")  # its folder is gone
+        obj = parent
     return obj

@@ -62,6 +62,12 @@ class Undo:
     remedy: str = ""
     anchor: bool = False
     where: str = ""
+    # Kept (not undone) when anything undone before it is left, for this reason ("" and not an anchor: never).
+    keep_if_left: str = ""
+
+    @property
+    def kept_because(self) -> str:
+        return self.keep_if_left or ("so what is left stays findable as this VCH's" if self.anchor else "")
 
     @property
     def named(self) -> str:
@@ -79,10 +85,11 @@ class RunContext:
     _emit: Callable[[str], None] = lambda message: None
 
     def on_undo(self, description: str, undo: Callable[[], Any], *, remedy: str = "", anchor: bool = False,
-                where: str = "") -> None:
+                where: str = "", keep_if_left: str = "") -> None:
         """Register how to undo something just done (``description`` names it: "resource pool vch1"; ``where``
-        says where it is, ``remedy`` how to remove it if the undo fails: both named in what is left)."""
-        self._undo.append(Undo(description, undo, remedy, anchor, where))
+        says where it is, ``remedy`` how to remove it if the undo fails: both named in what is left). An
+        ``anchor``, or an undo with ``keep_if_left`` (why), is skipped once anything undone before it is left."""
+        self._undo.append(Undo(description, undo, remedy, anchor, where, keep_if_left))
 
     def warn(self, message: str) -> None:
         """The step succeeded but left something (a snapshot, a role): ``message`` names it; kept in ``warnings``."""
@@ -162,11 +169,10 @@ class Plan:
                     pending_notes.clear()
                     say("step", "undo", "Undoing what was done: this finishes first, whatever is interrupted")
                 item = ctx._undo.pop()
-                if item.anchor and left:
-                    left.append(f"{item.named}: kept, so what is left stays findable as this VCH's"
+                if item.kept_because and left:
+                    left.append(f"{item.named}: kept, {item.kept_because}"
                                 + (f"; {item.remedy}" if item.remedy else ""))
-                    say("undo_failed", item.description, f"Kept {item.description}, so what is left stays "
-                                                         "findable")
+                    say("undo_failed", item.description, f"Kept {item.description}, {item.kept_because}")
                     continue
                 try:
                     item.run()

@@ -302,7 +302,8 @@ def take_snapshot(job: UpgradeJob, ctx: RunContext) -> None:
                 lambda: run_task(lambda: job.snapshot.RemoveSnapshot_Task(removeChildren=False),
                                  "remove the upgrade snapshot", job.name),
                 where=where, remedy=f"remove it in the vSphere Client (the VM's Snapshots); until then "
-                                    f"vic-machine upgrade --rollback --id {job.vm._moId} offers to return to it")
+                                    f"vic-machine upgrade --rollback --id {job.vm._moId} offers to return to it",
+                keep_if_left="to revert the VCH to")
     ctx.on_undo(f"the upgrade of {job.name} (revert to snapshot {name!r})", lambda: recover(job, ctx), where=where,
                 remedy=f"vic-machine upgrade --rollback --id {job.vm._moId} reverts to it")
     ctx.say(f"Took snapshot {name!r}")

@@ -8,11 +8,14 @@ from typing import Any
 
 from pyVmomi import vim, vmodl
 
-from vic_machine.errors import Cancelled
+from vic_machine.errors import Cancelled, VicError
 from vic_machine.vsphere.faults import translate, vsphere_call
 
 POLL_SECONDS = 0.05
 MAX_POLL_SECONDS = 1.0
+# Reading a task's state again after a failed read (a vCenter hiccup): the task itself goes on meanwhile, and
+# giving up at once would leave what it made unknown to the caller's undo.
+READ_RETRIES = (0.2, 0.5, 1.0)
 
 
 def wait_for_task(
@@ -35,8 +38,7 @@ def wait_for_task(
     deadline = None if timeout is None else time.monotonic() + timeout
     delay = POLL_SECONDS
     while True:
-        with vsphere_call(action, obj):
-            info = _task_info(task)
+        info = _read_task(task, action, obj)
         if info.get("info.state") == vim.TaskInfo.State.success:
             return info.get("info.result")
         if info.get("info.state") == vim.TaskInfo.State.error:
@@ -50,6 +52,19 @@ def wait_for_task(
             raise TimeoutError(f"{action}: the task did not end in {timeout:.0f} s")
         time.sleep(delay)
         delay = min(delay * 2, MAX_POLL_SECONDS)
+
+
+def _read_task(task: vim.Task, action: str, obj: str) -> dict:
+    """The task's state, read again a few times when a read fails (:raise VicError: every read failed)."""
+    for delay in (*READ_RETRIES, None):
+        try:
+            with vsphere_call(action, obj):
+                return _task_info(task)
+        except VicError as exc:
+            if delay is None or getattr(exc, "fault", "") == "ManagedObjectNotFound":
+                raise
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def _task_info(task: vim.Task) -> dict:
