@@ -9,7 +9,7 @@ from vic_machine.extraconfig import is_vch
 from vic_machine.inventory.compute_tree import build_compute_tree
 from vic_machine.inventory.vch_candidates import VM_PROPS, candidates
 from vic_machine.inventory.model import Datastore, Host, Inventory, Network
-from vic_machine.vsphere.collector import retrieve
+from vic_machine.vsphere.datacenter import datacenter_props
 from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.raw_soap import host_firewalls, retrieve_mixed, retrieve_objects_plain
 from vic_machine.vsphere.session import Session
@@ -38,8 +38,7 @@ _VM_PROPS = {vim.VirtualMachine: VM_PROPS}
 
 
 def _datacenter(session: Session, name: str) -> tuple[vim.Datacenter, dict, list[str]]:
-    found = retrieve(session.content, session.content.rootFolder,
-                     {vim.Datacenter: ["name", "vmFolder", "hostFolder"]})
+    found = datacenter_props(session, ["name", "vmFolder", "hostFolder"])
     names = sorted(p["name"] for p in found.values())
     if name:
         for dc, props in found.items():

@@ -10,16 +10,21 @@ from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.session import Session
 
 
-def list_datacenters(session: Session) -> dict[str, vim.Datacenter]:
-    """Every datacenter, across folders, by name: one request (folders traversed, no container view)."""
+def datacenter_props(session: Session, paths: list[str]) -> dict[vim.Datacenter, dict]:
+    """``paths`` of every datacenter, across folders: one request (folders traversed, no container view)."""
     pc = vmodl.query.PropertyCollector
     folders = pc.TraversalSpec(name="folders", type=vim.Folder, path="childEntity", skip=False,
                                selectSet=[pc.SelectionSpec(name="folders")])
     spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=session.content.rootFolder, skip=True, selectSet=[folders])],
-                         propSet=[pc.PropertySpec(type=vim.Datacenter, pathSet=["name"], all=False)])
+                         propSet=[pc.PropertySpec(type=vim.Datacenter, pathSet=paths, all=False)])
     with vsphere_call("read the datacenters"):
         found = retrieve_spec(session.content, spec)
-    return {o.propSet[0].val: o.obj for o in found if isinstance(o.obj, vim.Datacenter) and o.propSet}
+    return {o.obj: {p.name: p.val for p in o.propSet or []} for o in found if isinstance(o.obj, vim.Datacenter)}
+
+
+def list_datacenters(session: Session) -> dict[str, vim.Datacenter]:
+    """Every datacenter, across folders, by name (one request)."""
+    return {props["name"]: dc for dc, props in datacenter_props(session, ["name"]).items() if "name" in props}
 
 
 def find_datacenter(session: Session, name: str = "") -> vim.Datacenter:
