@@ -3,11 +3,11 @@
 pyvmomi parses an answer with a Python callback per XML element and builds an object per value: reading the
 name, pool and guest name of 5,000 VMs costs about half a second of parsing alone, several times what vCenter
 takes to answer. These reads send the same RetrievePropertiesEx (paged as :mod:`vic_machine.vsphere.collector`
-pages, tokens followed, the same fallback), parse the answer with ElementTree's C parser and keep only plain
-values: strings, numbers, booleans, enumerations, managed object references (as pyvmomi objects on the session's
-stub, equal to the ones pyvmomi makes), and lists of those; extraConfig as (key, value) pairs, custom field
-values as pyvmomi's CustomFieldStringValue. A host's firewall
-configuration (some forty rulesets) is reduced to each ruleset's key and state.
+pages, tokens followed, the same fallback), read the answer with regular expressions (ElementTree when it has
+another shape, and for the firewalls) and keep only plain values: strings, numbers, booleans, enumerations,
+managed object references (as pyvmomi objects on the session's stub, equal to the ones pyvmomi makes), and lists
+of those; extraConfig as (key, value) pairs, custom field values as pyvmomi's CustomFieldStringValue. A host's
+firewall configuration (some forty rulesets) is reduced to each ruleset's key and state.
 
 Faults are decoded by pyvmomi and raised as it raises them, so :func:`vsphere_call` translates them alike.
 """
