@@ -118,7 +118,7 @@ async def test_recheck_reads_the_inventory_again_and_fix_firewall_asks_first():
         assert app.screen.check_action("recheck", ()) and app.screen.check_action("fix_firewall", ())
         # Fixed elsewhere (vic-machine update firewall in another shell): Re-check sees it.
         stub.firewall_open = True
-        await pilot.press("ctrl+r")
+        await pilot.click("#recheck")
         await until(pilot, lambda: not app.screen.checking)
         await settled(pilot)
         assert "Firewall" not in messages(app, "compute.resource")
@@ -133,7 +133,7 @@ async def test_recheck_reads_the_inventory_again_and_fix_firewall_asks_first():
         await pilot.press("tab", "enter")  # the safe choice: nothing changed
         await pilot.pause()
         assert stub.firewall_open is False and isinstance(app.screen, WizardScreen)
-        await pilot.press("ctrl+f")
+        await pilot.click("#fix-firewall")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#go")
         await until(pilot, lambda: isinstance(app.screen, WizardScreen) and not app.screen.checking)

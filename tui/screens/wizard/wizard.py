@@ -30,6 +30,7 @@ from tui.errors import user_message
 from tui.findings import in_words
 from tui.isos import REMEDY
 from tui.screens.wizard.editors import make_editor
+from tui.screens.wizard.recheck import RecheckActions
 from tui.screens.wizard.summary import SummaryPane
 from tui.widgets.compute_tree import ComputeTree
 from tui.widgets.datastore_picker import DatastorePicker
@@ -64,7 +65,7 @@ ISO_HELP = ("The VIC Engine 1.5 {kind} ISO the VCH boots from; found in --iso-di
             "directory, as the plug-in server finds its own. Change the path here if it is elsewhere.")
 
 
-class WizardScreen(Screen):
+class WizardScreen(RecheckActions, Screen):
     """Next checks the step (input checks and the core's validation against the inventory) and stops on errors."""
 
     BINDINGS = [
@@ -179,21 +180,7 @@ class WizardScreen(Screen):
             return None
         return self.iso_rows[0].editor.value.strip(), self.iso_rows[1].editor.value.strip()
 
-    # Next, Re-check, Fix firewall
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "recheck":
-            return self.failed is not None and self.failed == self.step_id
-        if action == "fix_firewall":
-            return self.failed == self.step_id and self._firewall_compute() is not None
-        return True
-
-    def _firewall_compute(self) -> str | None:
-        """The path of the compute resource whose hosts Fix firewall would open, when there is a firewall error."""
-        trees = self.query(ComputeTree)
-        if self.firewall is None or not trees or trees.first().chosen is None:
-            return None
-        return trees.first().chosen.path
+    # Next
 
     def _start_check(self) -> VchSpec | None:
         if self.checking:
@@ -255,75 +242,6 @@ class WizardScreen(Screen):
         if self.failed == step or not errors:
             self.firewall = next((f for f in errors if f.code == "firewall.blocked"), None)
         self._offer_fixes()
-
-    def _offer_fixes(self) -> None:
-        here = self.failed is not None and self.failed == self.step_id
-        self.query_one("#recheck", Button).set_class(not here, "-hidden")
-        self.query_one("#fix-firewall", Button).set_class(not (here and self._firewall_compute()), "-hidden")
-        self.refresh_bindings()
-
-    @on(Button.Pressed, "#recheck")
-    def action_recheck(self) -> None:
-        if self.step_id == "summary" or self.failed != self.step_id:
-            return
-        spec = self._start_check()
-        if spec is not None:
-            self.recheck(spec, self.step_id, self.iso_paths())
-
-    @on(Button.Pressed, "#fix-firewall")
-    def action_fix_firewall(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
-
-        compute = self._firewall_compute()
-        if compute is None or self.checking or self.firewall is None:
-            return
-        text = (f"{self.firewall.message}.\n\nThis enables ruleset vic-engine (outbound 2377/tcp) on each host of "
-                f"{compute}, or ruleset vSPC, which opens all outbound TCP, on hosts without vic-engine (before "
-                "vSphere 6.7): what vic-machine update firewall --allow does. The step is checked again after.")
-
-        def answered(go: bool | None) -> None:
-            spec = self._start_check() if go else None
-            if spec is not None:
-                self.recheck(spec, self.step_id, self.iso_paths(), fix=compute)
-
-        self.app.push_screen(ConfirmScreen(f"Open the firewall of the hosts of {compute.rsplit('/', 1)[-1]}?",
-                                           text, "Open the firewall", warn=True), answered)
-
-    @work(thread=True, exclusive=True, group="check")
-    def recheck(self, spec: VchSpec, step: str, isos: tuple[str, str] | None, fix: str | None = None) -> None:
-        """Read the inventory afresh (after opening the firewall of ``fix``'s hosts) and check ``step`` again."""
-        results: list = []
-        try:
-            if fix is not None:
-                results = self.backend.fix_firewall(self.inventory, fix)
-            inventory = self.backend.snapshot()
-            findings = self.findings_for(spec, step, inventory, isos)
-        except Exception as exc:  # noqa: BLE001 - the UI edge: show the error, never crash
-            self.app.call_from_thread(self._check_failed, user_message(exc))
-            return
-        self.app.call_from_thread(self._rechecked, step, inventory, findings, results)
-
-    def _rechecked(self, step: str, inventory: Inventory, findings: list[Finding], results: list) -> None:
-        self._done_checking()
-        self.use_inventory(inventory)
-        failed = [f"Firewall of host {r.host} not changed: {r.message}" for r in results if not r.ok]
-        self._show_step(step, findings, "\n".join(failed))
-        if results and not failed:
-            self.notify(f"Firewall opened on {len(results)} host(s)")
-        if has_errors(findings):
-            count = sum(1 for f in findings if f.level == "error")
-            self.notify(f"Checked again against vCenter: {count} problem(s) left on this step", severity="error")
-        else:
-            self.notify("Checked again against vCenter: no problem left. Next (Ctrl-N) goes on.")
-
-    def use_inventory(self, inventory: Inventory) -> None:
-        """Pickers and checks from a newer reading of the inventory; what was chosen stays chosen."""
-        self.inventory = inventory
-        for tree in self.query(ComputeTree).results():
-            tree.set_inventory(inventory)
-        for picker in [*self.query(DatastorePicker).results(), *self.query(NetworkPicker).results()]:
-            picker.set_inventory(inventory)
-        self._scope_pickers()
 
     # Finishing, and coming back from a failed create
 
@@ -422,6 +340,14 @@ class WizardScreen(Screen):
         compute = trees.first().chosen if trees else None
         for picker in [*self.query(DatastorePicker).results(), *self.query(NetworkPicker).results()]:
             picker.set_scope(compute)
+
+    @on(Button.Pressed, "#recheck")
+    def recheck_pressed(self) -> None:
+        self.action_recheck()
+
+    @on(Button.Pressed, "#fix-firewall")
+    def fix_firewall_pressed(self) -> None:
+        self.action_fix_firewall()
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
