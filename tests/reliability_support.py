@@ -15,7 +15,7 @@ from vic_machine.operations.create import create
 from vic_machine.operations.delete import delete_vch
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.ls import list_vchs
-from vic_machine.operations.remnants import remove_leftovers
+from vic_machine.operations.remnants import leftovers, remove_leftovers
 from vic_machine.spec.model import VolumeStore
 from vic_machine.vsphere import vm_spec
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
@@ -84,11 +84,14 @@ class MethodRecorder:
         self.session = session
         self.by_step: dict[str, list[str]] = defaultdict(list)
         self.step = "(before the first step)"
+        self.steps: list[str] = []  # every step the plan announced, in order (with or without vSphere calls)
         self._original = None
 
     def sink(self, event) -> None:
         if event.kind == "step" and event.message == event.step:
             self.step = event.step
+            if event.step not in self.steps:
+                self.steps.append(event.step)
 
     def __enter__(self) -> MethodRecorder:
         stub = self.session.stub
@@ -175,6 +178,8 @@ def delete_with_fault(world, tmp_path, step: str, method: str, name: str) -> dic
     if outcome["left_after_failure"]:
         found = listed(session, name)
         outcome["listed"] = [(v.id, v.upgrade_status, v.state) for v in found]
+        # What is no VCH's piece (an unused role) is listed by ``vic-machine ls`` as a leftover.
+        outcome["listed"] += [item.what for item in leftovers(session, list_vchs(session))]
         if found:  # the remedy the error (or warning) names: delete again
             outcome["remedies"].append("delete again")
             delete_vch(session, find_vch(session, name=name, remnants=True), force=True, delete_volumes=True)

@@ -151,3 +151,22 @@ def test_what_an_upgrade_cannot_undo_is_named_with_where_it_is_and_the_command(e
     upgrade(env.session, find_vch(env.session, vch_id=vch.id, iso=env.new.appliance), isos=env.new, timeout=20,
             rollback=True)
     assert observed(env, vch) == before
+
+
+def test_a_configure_mark_that_cannot_be_cleared_is_a_warning_with_its_command(env, vch):
+    def sink(event):
+        if event.kind == "step" and event.message == event.step == "Commit":
+            env.sim.faults.inject("ReconfigVM_Task", "InvalidState", task=True)
+
+    try:
+        result = configure(env.session, find_vch(env.session, vch_id=vch.id),
+                           {"network": {"public": {"nameservers": ["192.0.2.98"]}}}, timeout=20, sink=sink)
+    finally:
+        env.sim.faults.reset()
+    assert result.applied and snapshots(env, vch) == []
+    [warning] = [w for w in result.warnings if "UpdateInProgress" in w]
+    assert f"vic-machine configure --reset-progress --id {vch.id}" in warning
+    # The remedy named does it.
+    configure(env.session, find_vch(env.session, vch_id=vch.id), {"network": {"public": {"nameservers": []}}},
+              timeout=20, reset_progress=True)
+    assert not find_vch(env.session, vch_id=vch.id).config.update_in_progress

@@ -309,10 +309,22 @@ def commit(job: ConfigureJob, ctx: RunContext) -> None:
     """Success: nothing is to be undone any more; drop the snapshot (and any an earlier configure could not
     remove) and the lock. A snapshot that cannot be removed ends the configure with a warning naming it."""
     ctx.forget_undo()
-    _write(job, {UPDATE_STATUS_KEY: ""}, "unlock the VCH")
-    props = retrieve_objects(job.session.content, [job.vm], ["snapshot"])[job.vm]
+    # The change is in place: what cannot be cleaned up from here on is a warning naming it, never a failure.
+    try:
+        _write(job, {UPDATE_STATUS_KEY: ""}, "unlock the VCH")
+    except VicError as exc:
+        ctx.warn(f"The configure mark (UpdateInProgress) on VCH {job.name} ({job.vm._moId}) could not be cleared "
+                 f"({exc}): run vic-machine configure --reset-progress --id {job.vm._moId}")
     from vic_machine.operations.upgrade_steps import walk_snapshots
 
+    try:
+        props = retrieve_objects(job.session.content, [job.vm], ["snapshot"])[job.vm]
+    except VicError as exc:
+        if job.snapshot is not None:
+            ctx.warn(f"Could not remove the snapshot of VCH {job.name} ({job.vm._moId}) taken for this configure: "
+                     f"{exc}. Run vic-machine delete --leftovers --name {job.name}, or remove it in the vSphere "
+                     "Client (the VM's Snapshots)")
+        return
     trees = walk_snapshots(list(getattr(props.get("snapshot"), "rootSnapshotList", None) or []))
     ours = [t for t in trees if t.description == SNAPSHOT_DESCRIPTION]
     for tree in ours:
