@@ -39,7 +39,7 @@ _VM_PROPS = {
     vim.VirtualMachine: ["name", "resourcePool", "config.alternateGuestName"],
 }
 # Only the candidates' (a few among thousands): their configuration and state.
-_CANDIDATE_PROPS = ["config.extraConfig", "config.files.vmPathName", "runtime.powerState"]
+_CANDIDATE_PROPS = ["config.extraConfig", "config.files.vmPathName", "runtime.powerState", "parent"]
 _PROPS = {
     vim.ResourcePool: ["name", "parent", "customValue"],
     vim.ComputeResource: ["name", "parent"],
@@ -144,9 +144,8 @@ def list_vchs(session: Session, datacenter: str = "", compute_resource: str = ""
     :param remnants: also what is left of VCHs whose endpoint VM is gone (``vm`` None, ``remnant`` set).
     """
     dc, dc_name = find_named_datacenter(session, datacenter or session.target.datacenter)
-    # The VMs' folders only for what is left of VCHs (a VM in a marked folder): not for every ls.
-    vm_props = {vim.VirtualMachine: [*_VM_PROPS[vim.VirtualMachine], "parent"]} if remnants else _VM_PROPS
-    objs = retrieve_plain(session, dc, {**vm_props, **_PROPS})
+    # Not the VMs' folders: what is left of a VCH reads them only when it has a folder (remnants.find).
+    objs = retrieve_plain(session, dc, {**_VM_PROPS, **_PROPS})
     vms = candidates(objs)
     configs = retrieve_objects_plain(session, list(vms), _CANDIDATE_PROPS)
     out = []
@@ -155,7 +154,7 @@ def list_vchs(session: Session, datacenter: str = "", compute_resource: str = ""
         extra = props.get("config.extraConfig") or []
         if not is_vch(extra, vm._moId):
             continue
-        found[vm] = vms[vm]
+        found[vm] = {**vms[vm], **props}
         config = decode(extra)
         path = inventory_path(vms[vm].get("resourcePool"), objs, dc_name)
         parent_path = path.rsplit("/", 1)[0] if path.rsplit("/", 1)[-1] == vms[vm]["name"] else path

@@ -104,6 +104,8 @@ def find(session: Session, objs: dict, vch_vms: dict, dc_name: str) -> list[Remn
             remnant.pool, remnant.pool_path = obj, _path(obj, objs, dc_name)
         else:
             remnant.folder, remnant.folder_path = obj, _path(obj, objs, dc_name)
+    if any(r.folder is not None for r in groups.values()):
+        _read_vm_folders(session, objs)
     for remnant in groups.values():
         remnant.path = remnant.pool_path.rsplit("/", 1)[0] if remnant.pool is not None else remnant.folder_path
         remnant.vms = {vm: props.get("name", vm._moId) for vm, props in objs.items()
@@ -111,6 +113,17 @@ def find(session: Session, objs: dict, vch_vms: dict, dc_name: str) -> list[Remn
                        and ((remnant.pool is not None and props.get("resourcePool") == remnant.pool)
                             or (remnant.folder is not None and props.get("parent") == remnant.folder))}
     return sorted(groups.values(), key=lambda r: (r.name, r.id))
+
+
+def _read_vm_folders(session: Session, objs: dict) -> None:
+    """Add each VM's folder (``parent``) to ``objs`` where the bulk read left it out (``ls`` does not read it for
+    every VM: only a remnant with a folder needs it), in one request."""
+    from vic_machine.vsphere.raw_soap import retrieve_objects_plain
+
+    missing = [o for o, p in objs.items() if isinstance(o, vim.VirtualMachine) and "parent" not in p]
+    for vm, props in retrieve_objects_plain(session, missing, ["parent"]).items():
+        if vm in objs and "parent" in props:
+            objs[vm]["parent"] = props["parent"]
 
 
 @dataclass
