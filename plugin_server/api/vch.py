@@ -17,7 +17,7 @@ from flask.views import MethodView
 from plugin_server import bundle_store, privileges
 from plugin_server.api import args, models, prefer
 from plugin_server.api.common import Call, accepted, call_for, claim, findings_error, installed_isos, operations
-from plugin_server.coalesce import session_key, shared_read
+from plugin_server.coalesce import session_key, shared_json
 from plugin_server.api.vch_configure import CONFIGURE_PRIVILEGES
 from plugin_server.api.vch_model import ignored, list_item, pool_names, shown, without_ours
 from plugin_server.errors import ApiError, status_of
@@ -69,7 +69,7 @@ def _list(target: str, datacenter: str = ""):
     call = call_for(target, datacenter)
     compute = request.args.get("compute-resource", "")
     # Concurrent identical lists of one session share one read of vCenter (plugin_server.coalesce).
-    return shared_read(("vch-list", session_key(call.session), target, datacenter, compute),
+    return shared_json(("vch-list", session_key(call.session), target, datacenter, compute), models.VCH_List(),
                        lambda: _read_list(call, datacenter, compute))
 
 
