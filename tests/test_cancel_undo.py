@@ -18,7 +18,8 @@ from vic_machine.operations.create import create
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.remnants import leftovers
 from vic_machine.operations.upgrade import upgrade
-from vic_machine.operations.upgrade_steps import read_vm, walk_snapshots
+from vic_machine.operations.upgrade_steps import read_vm
+from vic_machine.vsphere.snapshots import walk_snapshots
 
 UPGRADE_STEPS = ["Mark the VCH as being upgraded", "Upload ISOs", "Take the upgrade snapshot", "Power off",
                  "Switch the ISO and configuration", "Power on", "Wait for the VCH", "Clean up"]

@@ -315,7 +315,7 @@ def commit(job: ConfigureJob, ctx: RunContext) -> None:
     except VicError as exc:
         ctx.warn(f"The configure mark (UpdateInProgress) on VCH {job.name} ({job.vm._moId}) could not be cleared "
                  f"({exc}): run vic-machine configure --reset-progress --id {job.vm._moId}")
-    from vic_machine.operations.upgrade_steps import walk_snapshots
+    from vic_machine.vsphere.snapshots import walk_snapshots
 
     try:
         props = retrieve_objects(job.session.content, [job.vm], ["snapshot"])[job.vm]

@@ -40,6 +40,7 @@ from vic_machine.operations.wait import read_config, wait_for_vch
 from vic_machine.vsphere import vm_spec
 from vic_machine.vsphere.collector import retrieve_objects
 from vic_machine.vsphere.session import Session
+from vic_machine.vsphere.snapshots import walk_snapshots
 from vic_machine.vsphere.tasks import run_task
 
 UPGRADE_PREFIX = "upgrade for"
@@ -119,17 +120,6 @@ def read_vm(session: Session, vm: vim.VirtualMachine) -> VmState:
                    cdrom=cdroms[0] if cdroms else None, guest_name=props.get("config.alternateGuestName", ""),
                    snapshots=list(getattr(snapshot, "rootSnapshotList", None) or []),
                    current_snapshot=getattr(snapshot, "currentSnapshot", None))
-
-
-def walk_snapshots(trees: list[vim.vm.SnapshotTree]) -> list[vim.vm.SnapshotTree]:
-    """Every snapshot of the tree, oldest first (by creation time)."""
-    out: list = []
-    stack = list(trees)
-    while stack:
-        tree = stack.pop()
-        out.append(tree)
-        stack.extend(tree.childSnapshotList or [])
-    return sorted(out, key=lambda t: (t.createTime, t.id))
 
 
 def upgrade_snapshots(state: VmState) -> list[vim.vm.SnapshotTree]:
