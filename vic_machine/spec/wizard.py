@@ -14,6 +14,27 @@ from vic_machine.spec.fields import fields
 from vic_machine.spec.meta import STEPS
 
 
+# The units a person picks beside a quantity, by the model's canonical unit: what vSphere administrators use
+# (the vSphere Client shows memory in MB/GB, CPU in MHz/GHz, disks in GB). The canonical unit comes first.
+DISPLAY_UNITS: dict[str, tuple[str, ...]] = {
+    "MiB": ("MiB", "GiB"),
+    "MHz": ("MHz", "GHz"),
+    "B": ("GB", "GiB", "MB", "MiB"),
+    "GiB": ("GiB", "TiB"),
+}
+
+# Fields whose empty value means "no limit" (vic-ui's "Unlimited" choice; 1.5.8's 0).
+UNLIMITED = frozenset({"compute.cpu.limit", "compute.memory.limit", "storage.storage_quota",
+                       "container.container_count"})
+
+# Fields a wizard shows under "Advanced" (VIC 1.5's advanced sections and vic-machine 1.5.8's hidden flags), by
+# path prefix.
+ADVANCED = ("compute.cpu.reservation", "compute.cpu.shares", "compute.memory.reservation", "compute.memory.shares",
+            "compute.affinity", "endpoint.cpu", "endpoint.memory", "network.client.", "network.management.",
+            "registry.image_fetch_proxy", "network.container", "network.bridge.network_width", "network.asymmetric",
+            "debug", "storage.storage_quota")
+
+
 def _json_default(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {key: item for key, item in dataclasses.asdict(value).items() if item is not None}
@@ -44,6 +65,11 @@ def describe_field(info: FieldInfo) -> dict:
         "secret": meta.secret,
         "multiple": info.multiple,
         "flags": list(meta.flags),
+        # Ours for the views: the units offered beside a quantity, whether empty means unlimited, and whether the
+        # field belongs under "Advanced".
+        "units": list(DISPLAY_UNITS.get(meta.unit or "", (meta.unit,) if meta.unit else ())),
+        "unlimited": info.path in UNLIMITED,
+        "advanced": info.path.startswith(ADVANCED),
     }
 
 
