@@ -129,6 +129,13 @@ def _revert(job: ConfigureJob) -> None:
     run_task(job.snapshot.RevertToSnapshot_Task, "revert to the snapshot", job.name)
     _write(job, config_delta(job, job.new, job.old), "restore the previous configuration")
     if job.was_on:
+        # Each component's "started" reset, as VIC does before a boot: the wait below then waits for this boot,
+        # not for what the guest said before it was powered off.
+        from vic_machine.operations.upgrade_steps import not_started
+
+        extra = retrieve_objects(job.session.content, [job.vm], ["config.extraConfig"])[job.vm]
+        _write(job, not_started(read_extra_config(extra.get("config.extraConfig") or [])),
+               "reset the components' started marks")
         run_task(job.vm.PowerOnVM_Task, "power on the endpoint VM", job.name)
         # Back as it was: running. Never cancelled (this is undo).
         _wait_up(job, lambda message: None, cancellable=False)
