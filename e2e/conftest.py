@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, FrameLocator, Page, sync_playwright
+from playwright.sync_api import Browser, FrameLocator, Locator, Page, sync_playwright
 
 from sim.client.stack import Stack, start_stack
 from sim.runner import Simulator
@@ -22,7 +22,8 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def sim() -> Iterator[Simulator]:
-    simulator = Simulator.start()
+    # Three port groups (DC0_DVPG0..2), as the reference vectors' VCHs use, so VCHs can be planted.
+    simulator = Simulator.start(pg=3)
     yield simulator
     simulator.stop()
 
@@ -100,6 +101,54 @@ def open_wizard(page: Page) -> FrameLocator:
     wizard = page.frame_locator("iframe.modal-view")
     wizard.locator("form.vic-page[data-step=general]").wait_for()
     return wizard
+
+
+def row_action(row: Locator, action: str) -> None:
+    """Run one action of a VCH list row: open its actions menu, then choose the item."""
+    row.locator("button.vic-row-menu").click()
+    row.locator(f"[role=menu] [data-action={action}]").click()
+
+
+def plant_vchs(stack: Stack, names: list[str], version: str = "") -> list[str]:
+    """VCHs as VIC 1.5.8 leaves them (the reference vector ``min``, powered off), quicker than creating them;
+    their endpoint VMs' ids. ``version`` (``v1.5.7``): what they say they run, to be upgradeable."""
+    from tests.support import session_for
+    from tests.vic158_vectors import plant
+
+    session = session_for(stack.sim)
+    try:
+        overrides = {"guestinfo.vice./init/version/Version": version} if version else None
+        return [plant(session, "min", as_name=name, overrides=overrides)._moId for name in names]
+    finally:
+        session.logout()
+
+
+def plant_container(stack: Stack, vch_vm: str, name: str, image: str = "nginx:1.25", ports: str = "8080:80/tcp") -> str:
+    """A running container VM in VCH ``vch_vm``'s pool and folder, as the appliance makes one; its VM's id."""
+    import secrets
+
+    from pyVmomi import vim
+
+    from tests.support import session_for
+    from vic_machine.vsphere.collector import retrieve_objects
+    from vic_machine.vsphere.tasks import run_task
+    from vic_machine.vsphere.vm_spec import option_values
+
+    session = session_for(stack.sim)
+    try:
+        endpoint = vim.VirtualMachine(vch_vm, session.stub)
+        props = retrieve_objects(session.content, [endpoint], ["resourcePool", "parent"])[endpoint]
+        container_id = secrets.token_hex(32)
+        extra = {"guestinfo.vice./common/id": container_id, "common/name": name, "guestinfo.vice./repo": image,
+                 "guestinfo.vice./networks|bridge/ports~": ports}
+        spec = vim.vm.ConfigSpec(name=f"{name}-{container_id[:12]}", guestId="otherGuest", numCPUs=1, memoryMB=64,
+                                 files=vim.vm.FileInfo(vmPathName="[LocalDS_0]"), extraConfig=option_values(extra))
+        vm = run_task(lambda: props["parent"].CreateVM_Task(config=spec, pool=props["resourcePool"]),
+                      "plant a container VM", name)
+        run_task(lambda: vm.PowerOnVM_Task(), "power on the container VM", name)
+        return vm._moId
+    finally:
+        session.logout()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_create_list_card_bundle_delete(page: Page, fresh_name):
         assert any(n.endswith("cert.pem") for n in bundle.namelist())
     wizard.locator("#wizard-next").click()
     row = home.locator(f"tr[data-row]:has-text('{name}')")
-    expect(row).to_contain_text("poweredOn")
+    expect(row.locator("td.vic-power")).to_have_text("Powered on")
     row.locator(".vic-vm-link").click()
     card = page.frame_locator("iframe.card-view")
     expect(card.locator(".vic-endpoint")).to_contain_text("DOCKER_HOST=tcp://")

@@ -17,7 +17,7 @@ import uuid
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
-from e2e.conftest import open_home, open_wizard
+from e2e.conftest import open_home, open_wizard, row_action
 from sim.isos import ensure_isos
 from tests.support import session_for
 from tests.vch_support import vch_spec
@@ -85,7 +85,7 @@ def wait_for_operation(stack, op: dict) -> dict:
 def test_configure_debug_level_through_the_wizard(page: Page, stack, old_vch):
     name, vch_id = old_vch
     _home, row = vch_row(page, name)
-    row.locator("[data-action=configure]").click()
+    row_action(row, "configure")
     wizard = page.frame_locator("iframe.modal-view")
     debug = wizard.locator(".vic-field[data-path='debug'] input")
     expect(debug).to_have_value("0")  # pre-filled from the stored configuration
@@ -110,7 +110,7 @@ def test_configure_debug_level_through_the_wizard(page: Page, stack, old_vch):
 def test_configure_refused_change_is_shown_before_anything_runs(page: Page, stack, old_vch):
     name, vch_id = old_vch
     _home, row = vch_row(page, name)
-    row.locator("[data-action=configure]").click()
+    row_action(row, "configure")
     wizard = page.frame_locator("iframe.modal-view")
     wizard.locator("form.vic-page[data-step=general]").wait_for()
     wizard.locator("#wizard-next").click()
@@ -125,11 +125,17 @@ def test_upgrade_then_roll_back(page: Page, stack, old_vch):
     name, vch_id = old_vch
     home, row = vch_row(page, name)
     expect(row).to_contain_text(f"Upgradeable to {NEW}")
-    row.locator("[data-action=upgrade]").click()
+    row_action(row, "upgrade")
     dialog = page.frame_locator("iframe.modal-view")
     expect(dialog.locator("#vch-version")).to_have_text(OLD)
     dialog.locator("#confirm-upgrade").click()
     expect(dialog.locator(".alert-success")).to_contain_text(f"upgraded from {OLD} to {NEW}", timeout=60000)
+    # Done: the dialog shows what the VCH runs now, asks nothing more and offers only Close (and, from the result,
+    # a way back).
+    expect(dialog.locator("#vch-version")).to_have_text(NEW)
+    expect(dialog.locator("#vch-upgrade-status")).to_have_text("Up to date")
+    expect(dialog.locator(".vic-question")).to_have_count(0)
+    expect(dialog.locator(".vic-buttons button")).to_have_text(["Close"])
     after = api(stack, "GET", f"/vch/{vch_id}")
     assert (after["version"], after["runtime"]["upgrade_status"]) == (NEW, "Up to date")
     dialog.locator("#rollback").click()
@@ -147,7 +153,8 @@ def test_up_to_date_vch_offers_no_upgrade(page: Page, stack, old_vch):
     _home, row = vch_row(page, name)
     expect(row).to_contain_text("Up to date")
     expect(row.locator("[data-action=upgrade]")).to_have_count(0)
-    expect(row.locator("[data-action=configure]")).to_be_visible()
+    row.locator("button.vic-row-menu").click()
+    expect(row.locator("[role=menu] [data-action=configure]")).to_be_visible()
 
 
 def test_enable_ssh_from_the_summary_card(page: Page, old_vch):

@@ -58,6 +58,9 @@ def test_every_step_renders_its_fields(page: Page, description, fresh_name):
         for item in step["fields"]:
             if item["type"] == "object":
                 expect(wizard.locator(f".vic-object-list[data-path='{item['path']}']")).to_have_count(1)
+            elif item["path"] in ("registry.whitelist", "registry.insecure"):
+                # One editor for both lists, as vic-ui had it: whitelist mode, registries each secure or insecure.
+                expect(wizard.locator(".vic-registries[data-path='registry.whitelist']")).to_have_count(1)
             elif not item["path"].startswith(("auth.server.certificate", "auth.server.private_key")):
                 expect(field(wizard, item["path"]).locator("label").first).to_have_text(item["label"])
     expect(wizard.locator("#cli-command")).to_contain_text("create")
