@@ -431,6 +431,8 @@ class About(Schema):
     vcenter = fields.Dict()
     registration = fields.Dict(allow_none=True)
     vcenter_error = fields.String()
+    appliance = fields.Dict(metadata={"description": "The VCH appliance this server deploys: version, ISOs"})
+    vchs = fields.Dict(metadata={"description": "With ?target=: how many VCHs there are (count)"})
 
 
 class Targets(Schema):
@@ -442,8 +444,15 @@ class Targets(Schema):
 class Create_Command(Schema):  # noqa: N801
     """Ours: the ``vic-machine create`` command equivalent to a VCH model (password left out)."""
 
-    command = fields.String()
-    flags = fields.List(fields.String())
+    command = fields.String(metadata={"description": "The flags after vic-machine-linux create (POSIX quoting)"})
+    flags = fields.List(fields.String(), metadata={"description": "One shell-quoted --flag value per entry"})
+    argv = fields.List(fields.String(), metadata={
+        "description": "The arguments after the program's name, unquoted: create, then --target/--user/--thumbprint "
+                       "when ?target= is given, then the flags"})
+    commands = fields.Dict(keys=fields.String(metadata={"enum": ["linux", "darwin", "windows"]}),
+                           values=fields.String(), metadata={
+                               "description": "The whole command line per operating system: VIC 1.5.8's program "
+                                              "name and the quoting of its usual shell (POSIX shells, cmd.exe)"})
 
 
 class Object_Ids(Passthrough):  # noqa: N801

@@ -7,11 +7,14 @@ the caller's own session in one property-collector call for all the ids asked ab
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
 from flask import Blueprint as FlaskBlueprint
 from flask import current_app, jsonify, request
 from flask.views import MethodView
+from marshmallow import Schema, fields
 from pyVmomi import vim
 
 from plugin_server.api import models
@@ -169,12 +172,68 @@ class Targets(MethodView):
         return {"targets": out}
 
 
+# What VIC Engine 1.5.8 ships its vic-machine as, per operating system (as vic-ui offered the command).
+BINARIES = {"linux": "./vic-machine-linux", "darwin": "./vic-machine-darwin", "windows": "vic-machine-windows.exe"}
+# Characters cmd.exe or a Windows program's argument parsing would take for something else outside quotes.
+_WINDOWS_SPECIAL = re.compile(r'[\s"&|<>^()%!,;=]')
+
+
+def windows_quote(arg: str) -> str:
+    """One argument as cmd.exe passes it on and a Windows program (CommandLineToArgvW's rules) reads it back."""
+    if arg and not _WINDOWS_SPECIAL.search(arg):
+        return arg
+    out, backslashes = ['"'], 0
+    for char in arg:
+        if char == "\\":
+            backslashes += 1
+            continue
+        if char == '"':
+            # "" inside quotes: a literal quote to the program, and two toggles that leave cmd.exe's view unchanged.
+            out.append("\\" * (backslashes * 2) + '""')
+        else:
+            out.append("\\" * backslashes + char)
+        backslashes = 0
+    out.append("\\" * (backslashes * 2) + '"')
+    return "".join(out)
+
+
+def commands_for(argv: list[str]) -> dict[str, str]:
+    """The command line running ``argv`` in each operating system's usual shell (POSIX shells, cmd.exe)."""
+    posix = " ".join(shlex.quote(arg) for arg in argv)
+    return {"linux": f"{BINARIES['linux']} {posix}", "darwin": f"{BINARIES['darwin']} {posix}",
+            "windows": " ".join([BINARIES["windows"], *(windows_quote(arg) for arg in argv)])}
+
+
+class CommandArgs(Schema):
+    target = fields.String(metadata={"description": "A configured vCenter: adds --target (with the datacenter), "
+                                                    "--user (the caller) and --thumbprint (its SHA-1, as vic-machine "
+                                                    "1.5.8 compares it)"})
+    datacenter = fields.String(metadata={"description": "The datacenter's name, in --target"})
+
+
+def _target_flags(target: str, datacenter: str) -> list[str]:
+    session = user_session(pinned_target(target))
+    where = f"{target}/{datacenter}" if datacenter else target
+    out = ["--target", where]
+    if session.user:
+        out += ["--user", session.user]
+    if session.thumbprint_sha1:
+        out += ["--thumbprint", session.thumbprint_sha1]
+    return out
+
+
 @blp.route("/api/create-command")
 class CreateCommand(MethodView):
+    @blp.arguments(CommandArgs, location="query", as_kwargs=True)
     @blp.arguments(models.model_schema(), description="The VCH model")
     @blp.response(200, models.Create_Command)
-    def post(self, _body):
-        """The ``vic-machine create`` command equivalent to a VCH model (password left out), for the wizard."""
+    def post(self, _body, target: str = "", datacenter: str = ""):
+        """The ``vic-machine create`` command equivalent to a VCH model (password left out), for the wizard: the
+        arguments, and the command line for Linux, macOS and Windows (VIC 1.5.8's program names, each shell's
+        quoting). With ``?target=`` it says where and as whom it runs."""
         spec, _ignored = vch_spec.load_lenient(request.get_json(silent=True) or {})
         flags = to_create_flags(spec)
-        return {"command": " ".join(["vic-machine-linux create", *flags]), "flags": flags}
+        argv = ["create", *(_target_flags(target, datacenter) if target else []),
+                *shlex.split(" ".join(flags))]
+        return {"command": " ".join(["vic-machine-linux create", *flags]), "flags": flags, "argv": argv,
+                "commands": commands_for(argv)}

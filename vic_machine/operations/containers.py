@@ -25,6 +25,7 @@ class ContainerSummary:
     cpu_mhz: int
     memory_mb: int
     storage_bytes: int
+    vm_name: str = ""  # the container VM's own name (its convention's), where ``name`` is the container's
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -66,5 +67,5 @@ def list_containers(session: Session, vchs: list[VchSummary]) -> list[ContainerS
             vch_id=vch.id, vch_name=vch.name, vm=vm._moId,
             cpu_mhz=int(getattr(stats, "overallCpuUsage", 0) or 0),
             memory_mb=int(getattr(stats, "guestMemoryUsage", 0) or 0),
-            storage_bytes=int(p.get("summary.storage.committed") or 0)))
+            storage_bytes=int(p.get("summary.storage.committed") or 0), vm_name=str(p.get("name", ""))))
     return sorted(out, key=lambda c: (c.vch_name, c.name))

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from vic_machine.spec.fields import field
 from vic_machine.spec.model import GB
-from vic_machine.spec.model import GIB
 from vic_machine.spec.model import VchSpec
 from vic_machine.spec.network_model import ContainerNetwork
 from vic_machine.spec.network_model import Gateway
@@ -25,8 +24,9 @@ def _flag(path: str, value: object = None) -> str:
 
 
 def _size(amount: int) -> str:
-    # Decimal first: vic-machine 1.5.8 reads "GB" as 1000**3 and writes its default as 8GB.
-    for unit, factor in (("GB", GB), ("MB", 1000**2), ("GiB", GIB), ("MiB", 1024**2), ("KB", 1000), ("KiB", 1024)):
+    # Decimal only: vic-machine 1.5.8 reads "GB" as 1000**3 (and writes its default as 8GB), and reads "GiB" as
+    # 1000**3 too, so a binary size is written in bytes to mean the same to both vic-machines.
+    for unit, factor in (("GB", GB), ("MB", 1000**2), ("KB", 1000)):
         if amount % factor == 0:
             return f"{amount // factor}{unit}"
     return f"{amount}B"
