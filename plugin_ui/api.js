@@ -88,7 +88,11 @@ export async function followOperation(opId, onEvent) {
       if (!data) continue;
       const parsed = JSON.parse(data);
       onEvent(kind, parsed);
-      if (kind === "end") return parsed;
+      if (kind === "end") {
+        // Done: let go of the stream at once (it holds a connection of the proxy and a server thread).
+        reader.cancel().catch(() => {});
+        return parsed;
+      }
     }
   }
   return get(`container/operations/${encodeURIComponent(opId)}`);

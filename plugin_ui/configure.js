@@ -4,9 +4,9 @@
 // Apply sends a PATCH of only the changed fields and follows its progress.
 import { ApiError, get, request } from "./api.js";
 import { alertBox, h } from "./dom.js";
-import { closeButton, contextVch } from "./modal.js";
+import { closeButton, closeOnEscape, contextVch } from "./modal.js";
 import { progressList } from "./progress.js";
-import { buildModel, getPath, rawFromModel, setPath } from "./wizard/model.js";
+import { buildModel, getPath, quantityText, rawFromModel, setPath } from "./wizard/model.js";
 import { hidden } from "./wizard/steps.js";
 import { rowsModel, runWizard } from "./wizard/wizard.js";
 
@@ -36,6 +36,7 @@ export function diff(fields, before, after) {
 
 function shown(field, value) {
   if (field.secret || /password|private_key/.test(field.path)) return value === undefined ? "-" : "(new value)";
+  if (field.type === "quantity" && !(field.choices || []).length) return quantityText(field, value);
   if (value === undefined || value === null || value === "") return "-";
   if (Array.isArray(value)) return value.length ? value.map((v) => shown(field, v)).join(", ") : "-";
   if (typeof value === "object") {
@@ -54,6 +55,7 @@ export async function render(root) {
   try {
     [description, current] = await Promise.all([get("container/wizard"), get(`${path}/spec`)]);
   } catch (error) {
+    closeOnEscape();
     root.append(alertBox("danger", error instanceof ApiError && error.status === 404
       ? "This VM is not a virtual container host." : `Cannot read the VCH's configuration: ${error.message}`),
     h("div", { class: "vic-buttons" }, closeButton("Close")));
@@ -102,6 +104,7 @@ export async function render(root) {
       verdict.replaceChildren(refused(error, ui));
       return;
     }
+    if (!verdict.isConnected) return;  // the user went back meanwhile
     pending = { patch, preview };
     const warnings = (preview.warnings || []).map((w) => alertBox("warning", w));
     if (!preview.needs_restart) {

@@ -15,7 +15,7 @@ export async function render(root) {
     root.append(alertBox("danger", error.message), h("div", { class: "vic-buttons" }, closeButton("Close")));
     return;
   }
-  root.append(sshForm(path, vch.name), h("div", { class: "vic-buttons" }, closeButton("Close")));
+  root.append(sshForm(path, vch.name));
   root.querySelector("input").focus();
 }
 
@@ -26,14 +26,16 @@ export function sshForm(path, vchName) {
   const key = h("textarea", { id: ids.key, class: "clr-textarea vic-ssh-key", rows: "2", spellcheck: "false",
     placeholder: "ssh-ed25519 AAAA… (optional)" });
   const password = h("input", { type: "password", id: ids.password, class: "clr-input", autocomplete: "new-password" });
-  const apply = h("button", { type: "submit", class: "btn btn-sm btn-primary", id: "apply-debug" }, "Apply");
+  const apply = h("button", { type: "submit", class: "btn btn-primary", id: "apply-debug" }, "Apply");
+  const cancel = closeButton("Cancel");
+  const buttons = h("div", { class: "vic-buttons" }, cancel, apply);
   const result = h("div", { class: "vic-result", "aria-live": "polite" });
   const form = h("form", { class: "vic-debug", onsubmit: (e) => { e.preventDefault(); submit(); } },
     h("div", { class: "clr-checkbox-wrapper" }, enable, h("label", { for: ids.ssh }, "Enable SSH")),
     h("label", { for: ids.key, class: "clr-control-label" }, "Authorized public key for root"), key,
     h("label", { for: ids.password, class: "clr-control-label" }, "New root password"), password,
     h("p", { class: "clr-subtext vic-muted" }, `For troubleshooting ${vchName}'s endpoint VM; lasts until it restarts.`),
-    apply, result);
+    result, buttons);
 
   async function submit() {
     const body = { enable_ssh: enable.checked };
@@ -47,6 +49,12 @@ export function sshForm(path, vchName) {
       const what = [done.ssh_enabled ? "SSH is enabled" : null, done.authorized_key ? "root's authorized key is set" : null,
         done.root_password_set ? "root's password is changed" : null].filter(Boolean);
       result.replaceChildren(alertBox("success", `${vchName}: ${what.join(", ") || "nothing was changed"}.`));
+      // Done: the result, and only Close.
+      form.querySelectorAll("input, textarea").forEach((i) => { i.disabled = true; });
+      const close = closeButton("Close", { debug: true });
+      buttons.replaceChildren(close);
+      close.focus();
+      return;
     } catch (error) {
       const fields = Object.entries((error instanceof ApiError && error.errors) || {})
         .map(([field, messages]) => `${field}: ${[].concat(messages).join("; ")}`);

@@ -19,6 +19,11 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
+/** A Clarity select: the element in its wrapper (the wrapper draws the arrow). */
+export function selectBox(select, extraClass = "") {
+  return h("div", { class: `clr-select-wrapper${extraClass ? ` ${extraClass}` : ""}` }, select);
+}
+
 /** A fresh element id. */
 export function uid(prefix = "vic") {
   counter += 1;
@@ -56,4 +61,17 @@ export async function copyText(text) {
     area.remove();
     return ok;
   }
+}
+
+const POWER = { poweredOn: "Powered on", poweredOff: "Powered off", suspended: "Suspended" };
+
+/** A VM's power state as the vSphere Client shows it: an icon and its words. */
+export function powerState(state, text) {
+  return h("span", { class: "vic-power-state" }, h("span", { class: "vic-power-icon", "data-state": state || "unknown",
+    "aria-hidden": "true" }), text || POWER[state] || state || "Unknown");
+}
+
+/** The words for a power state. */
+export function powerText(state) {
+  return POWER[state] || state || "Unknown";
 }

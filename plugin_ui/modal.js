@@ -23,5 +23,28 @@ export function vmObjectId(target, vchId) {
 
 /** Escape closes the modal, as in the vSphere Client (keys typed in our iframe never reach its page). */
 export function closeOnEscape() {
-  document.addEventListener("keydown", (e) => { if (e.key === "Escape") window.htmlClientSdk.modal.close(null); });
+  dialogKeys(() => null);
+}
+
+// Where Enter already does something of its own.
+const OWN_ENTER = "textarea, select, button, a[href], summary, [role=menuitem], [contenteditable]";
+
+/**
+ * The keys every dialog shares: Escape closes it (with the result, once there is one: ``result()``), Enter runs
+ * its default button (``defaultButton()``: the primary action, or Close once done) unless the focus is on
+ * something Enter already works on.
+ */
+export function dialogKeys(defaultButton, result = () => null) {
+  document.addEventListener("keydown", (e) => {
+    if (e.defaultPrevented) return;
+    if (e.key === "Escape") {
+      e.preventDefault();
+      window.htmlClientSdk.modal.close(result());
+    } else if (e.key === "Enter" && !e.isComposing && !e.target.closest?.(OWN_ENTER)) {
+      const button = defaultButton();
+      if (!button || button.disabled) return;
+      e.preventDefault();
+      button.click();
+    }
+  });
 }

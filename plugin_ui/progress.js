@@ -48,8 +48,8 @@ export function progressList() {
     bar.value = 100;
     if (end.state !== "success") {
       const error = end.error || {};
-      element.append(alertBox("danger", error.message || "The operation failed"),
-        error.left && error.left.length ? h("p", {}, `Left behind (remove by hand): ${error.left.join(", ")}.`) : null);
+      element.append(alertBox("danger", error.message || "The operation failed"));
+      if (error.left && error.left.length) element.append(h("p", {}, `Left behind (remove by hand): ${error.left.join(", ")}.`));
     }
     return end;
   }

@@ -1,6 +1,6 @@
 // The summary card on a VM: the VCH card on a VCH's endpoint VM, the container card on a container VM.
-import { ApiError, currentTarget, get, openModal, parseObjectId, targetPath } from "./api.js";
-import { alertBox, copyText, h } from "./dom.js";
+import { ApiError, currentTarget, get, openModal, parseObjectId, post, targetPath } from "./api.js";
+import { alertBox, copyText, h, powerState } from "./dom.js";
 import { upgradeTarget } from "./upgrade.js";
 
 const WIZARD_SIZE = { width: 1050, height: 700 };
@@ -35,6 +35,7 @@ function vchCard(vch) {
   const endpoint = on && runtime.docker_host ? `DOCKER_HOST=tcp://${runtime.docker_host.replace(/^tcp:\/\//, "")}` : "-";
   const copied = h("span", { class: "vic-copied", role: "status" });
   return h("div", { class: "vic-portlet", "data-kind": "vch" }, h("h2", {}, "Virtual Container Host"), facts([
+    ["Status", powerState(runtime.power_state)],
     ["Docker API endpoint", h("code", { class: "vic-endpoint" }, endpoint)],
     ["VCH admin portal", on && runtime.admin_portal
       ? h("a", { href: runtime.admin_portal, target: "_blank", rel: "noopener" }, runtime.admin_portal) : "-"],
@@ -48,8 +49,19 @@ function vchCard(vch) {
 function containerCard(c) {
   const ports = Array.isArray(c.ports) ? c.ports.join(", ") : c.ports;
   return h("div", { class: "vic-portlet", "data-kind": "container" }, h("h2", {}, "Container"), facts([
-    ["Name", c.name], ["Image", c.image || "-"], ports ? ["Port mapping", ports] : null, ["VCH", c.vch_name || c.vch_id || "-"],
+    ["Name", c.name], ["State", powerState(c.state)], ["Image", c.image || "-"], ports ? ["Port mapping", ports] : null,
+    ["VCH", c.vch_name || c.vch_id || "-"],
   ].filter(Boolean)));
+}
+
+/** What the VM is ("vch", "container" or ""), asked as the vSphere Client asks: the card's and the Delete
+ * action's dynamic items (one read of the VM's configuration each), so nothing answers 404 for a container VM. */
+async function kindOf(objectId) {
+  const body = { objectIds: [objectId] };
+  const visible = (answer, id) => ((answer.dynamicItems || []).find((i) => i.id === id) || {}).visible === true;
+  const [card, actions] = await Promise.all([post("api/dynamic-items/vm/summary", body), post("api/dynamic-items/vm/actions", body)]);
+  if (visible(actions, "deleteVch")) return "vch";
+  return visible(card, "vicVmCard") ? "container" : "";
 }
 
 export async function render(root) {
@@ -58,14 +70,16 @@ export async function render(root) {
   try {
     const target = await currentTarget();
     const base = targetPath(target);
-    const path = `${base}/vch/${encodeURIComponent(moid)}`;
-    const vch = moid ? await orNull(get(path)) : null;
-    if (vch) {
-      const redraw = () => { root.replaceChildren(); render(root); };
-      root.append(vchCard(vch), manage(vch, context.id, redraw));
-      return;
+    const kind = moid ? await kindOf(context.id) : "";
+    if (kind === "vch") {
+      const vch = await orNull(get(`${base}/vch/${encodeURIComponent(moid)}`));
+      if (vch) {
+        const redraw = () => { root.replaceChildren(); render(root); };
+        root.append(vchCard(vch), manage(vch, context.id, redraw));
+        return;
+      }
     }
-    const list = moid ? await orNull(get(`${base}/containers`)) : null;
+    const list = kind === "container" ? await orNull(get(`${base}/containers`)) : null;
     const container = ((list && list.containers) || []).find((c) => c.vm === moid);
     root.append(container ? containerCard(container)
       : h("div", { class: "vic-portlet", "data-kind": "none" },

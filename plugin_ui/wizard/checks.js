@@ -1,4 +1,6 @@
 // Checks that need no server, from the field's description; the message is shown beside the field.
+import { bestUnit, canonical } from "./model.js";
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export function isIp(text) { return IPV4.test(text); }
@@ -17,11 +19,26 @@ function one(field, text) {
   return "";
 }
 
+function limitText(field, amount) {
+  const best = bestUnit(field, amount);
+  return `${best.amount} ${best.unit}`;
+}
+
+function checkQuantity(field, raw) {
+  if (!/^\d+(\.\d+)?$/.test(raw.amount)) return "Enter a number";
+  const amount = canonical(field, raw);
+  if (!Number.isInteger(amount)) return `${raw.amount} ${raw.unit} is not a whole number of ${field.unit}`;
+  if (field.min !== null && field.min !== undefined && amount < field.min) return `At least ${limitText(field, field.min)}`;
+  if (field.max !== null && field.max !== undefined && amount > field.max) return `At most ${limitText(field, field.max)}`;
+  return "";
+}
+
 /** "" when the raw value is acceptable, else what is wrong with it. */
 export function checkField(field, raw) {
   if (field.type === "boolean") return "";
   const text = typeof raw === "string" ? raw.trim() : raw;
   if (text === "" || text === undefined || text === null) return field.required ? `${field.label} is required` : "";
+  if (field.type === "quantity" && typeof text === "object") return checkQuantity(field, text);
   if (typeof text === "object") return "";
   if (field.min_length && text.length < field.min_length) return `At least ${field.min_length} characters`;
   if (field.max_length && !field.multiple && text.length > field.max_length) {

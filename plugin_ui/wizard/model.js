@@ -27,7 +27,7 @@ export function toJson(field, raw) {
   }
   switch (field.type) {
     case "integer": return Number(raw);
-    case "quantity": return { value: Number(raw), units: field.unit };
+    case "quantity": return { value: canonical(field, raw), units: field.unit };
     case "shares": return /^\d+$/.test(raw) ? { number: Number(raw) } : { level: raw };
     case "pem": return { pem: raw };
     case "managed_object": return typeof raw === "object" ? raw : { name: raw };
@@ -40,6 +40,7 @@ export function initialValue(field) {
   const d = field.default;
   if (d === null || d === undefined) return field.type === "boolean" ? false : "";
   if (field.type === "managed_object") return d.id || d.name || "";
+  if (field.type === "quantity" && !(field.choices || []).length) return bestUnit(field, Number(d));
   if (Array.isArray(d)) return d.join(", ");
   return d;
 }
@@ -72,6 +73,40 @@ function inUnit(quantity, unit) {
   return from && to ? Math.round((quantity.value * from) / to) : quantity.value;
 }
 
+/** A typed quantity ({amount, unit}, or a bare number of the field's unit) as a number of the field's unit;
+ * NaN when it is not a number. */
+export function canonical(field, raw) {
+  if (raw === "" || raw === null || raw === undefined) return NaN;
+  if (typeof raw !== "object") return Number(raw);
+  const amount = Number(raw.amount);
+  const from = FACTORS[raw.unit] || 1;
+  const to = FACTORS[field.unit] || 1;
+  const value = (amount * from) / to;
+  const whole = Math.round(value);
+  return Math.abs(value - whole) < 1e-6 * Math.max(1, Math.abs(value)) ? whole : value;
+}
+
+/** {amount, unit}: ``amount`` of the field's unit shown in the largest offered unit it is a whole number of. */
+export function bestUnit(field, amount) {
+  const units = field.units && field.units.length ? field.units : [field.unit];
+  const base = FACTORS[field.unit] || 1;
+  const ordered = [...units].sort((a, b) => (FACTORS[b] || 1) - (FACTORS[a] || 1));
+  for (const unit of ordered) {
+    const value = (amount * base) / (FACTORS[unit] || 1);
+    if (Number.isInteger(value) && (value !== 0 || unit === field.unit)) return { amount: value, unit };
+  }
+  return { amount, unit: field.unit };
+}
+
+/** "2 GiB", "Unlimited" or "-": a model quantity as a person reads it. */
+export function quantityText(field, value) {
+  if (value === undefined || value === null || value === "") return field.unlimited ? "Unlimited" : "-";
+  const amount = typeof value === "object" ? inUnit(value, field.unit) : Number(value);
+  if (field.unlimited && amount === 0) return "Unlimited";
+  const best = bestUnit(field, amount);
+  return `${best.amount} ${best.unit}`;
+}
+
 /** The text an input shows for a value of the VCH model: the inverse of toJson. */
 export function rawValue(field, value) {
   if (field.type === "boolean") return Boolean(value);
@@ -82,7 +117,7 @@ export function rawValue(field, value) {
     return items.join(", ");
   }
   switch (field.type) {
-    case "quantity": return inUnit(value, field.unit);
+    case "quantity": return (field.choices || []).length ? inUnit(value, field.unit) : bestUnit(field, inUnit(value, field.unit));
     case "shares": return typeof value === "object" ? String(value.level ?? value.number ?? "") : String(value);
     // Trimmed as an input reads them, so an untouched field compares equal to what is stored.
     case "pem": return String(typeof value === "object" ? value.pem || "" : value).trim();

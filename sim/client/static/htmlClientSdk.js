@@ -32,7 +32,20 @@
 
   window.htmlClientSdk = {
     initialize(callback) {
-      call("initialize").then((context) => { ctx = context; if (callback) callback(); });
+      // The hosting page may not listen yet when a cached view starts (its script runs after the frames): ask
+      // again until it answers, as the vSphere Client's own library waits for its host.
+      let answered = false;
+      const ask = () => {
+        if (answered) return;
+        call("initialize").then((context) => {
+          if (answered) return;
+          answered = true;
+          ctx = context;
+          if (callback) callback();
+        });
+        setTimeout(ask, 250);
+      };
+      ask();
     },
     isInitialized() { return ctx !== null; },
     app: {
