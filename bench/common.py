@@ -198,3 +198,12 @@ def machine_load() -> str:
 if __name__ == "__main__":
     # `make bench` runs every bench/*.py; this one only holds helpers.
     print("bench/common.py: shared helpers, not a benchmark")
+
+
+def run(main: Callable[[], int]) -> None:
+    """A benchmark's entry point: its exit status, or 1 with the reason when it could not measure."""
+    try:
+        sys.exit(main())
+    except RuntimeError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import (ROOT, alternate, machine_load, median_seconds, print_table, ratio, run_process, seconds,
+from common import (ROOT, alternate, machine_load, median_seconds, print_table, ratio, run, run_process, seconds,
                     session_for, simulator, target)
 from pyVmomi import vim
 
@@ -163,8 +163,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except RuntimeError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        sys.exit(1)
+    run(main)

@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import machine_load, print_table, seconds, session_for, simulator, target
+from common import machine_load, print_table, run, seconds, session_for, simulator, target
 
 from sim.isos import ensure_isos
 
@@ -187,8 +187,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except RuntimeError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        sys.exit(1)
+    run(main)

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from common import alternate, machine_load, median_seconds, print_table, ratio, run_process, seconds, target
+from common import alternate, machine_load, median_seconds, print_table, ratio, run, run_process, seconds, target
 
 TARGET = 2.0
 VIC_MACHINE = Path(sys.executable).parent / "vic-machine"
@@ -46,8 +46,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except RuntimeError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        sys.exit(1)
+    run(main)

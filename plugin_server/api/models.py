@@ -232,8 +232,9 @@ class Deletion_Specification(Passthrough):  # noqa: N801
     volume_stores = fields.String(metadata={"enum": ["none", "all"], "default": "none"})
 
 
-class Operation(Schema):
-    """Ours: a long operation (``Prefer: respond-async``); follow it at ``/container/operations/{id}/events``."""
+class Operation_State(Schema):  # noqa: N801
+    """Ours: a long operation's state; ``result`` once it succeeded, ``error`` (with what was undone) once it
+    failed."""
 
     id = fields.String(required=True)
     kind = fields.String()
@@ -243,6 +244,11 @@ class Operation(Schema):
     message = fields.String()
     result = fields.Dict(allow_none=True)
     error = fields.Dict(allow_none=True)
+
+
+class Operation(Operation_State):
+    """Ours: a long operation (``Prefer: respond-async``); follow it at ``/container/operations/{id}/events``."""
+
     configure = fields.Dict(metadata={"description": "configure: what changes and whether the VCH restarts"})
     warnings = fields.List(fields.String(), metadata={"description": "Fields of the body that were ignored"})
 
@@ -466,17 +472,3 @@ class Dynamic_Items(Schema):  # noqa: N801
 
     apiVersion = fields.String()  # noqa: N815
     dynamicItems = fields.List(fields.Dict())  # noqa: N815
-
-
-class Operation_State(Schema):  # noqa: N801
-    """Ours: a long operation's state; ``result`` once it succeeded, ``error`` (with what was undone) once it
-    failed."""
-
-    id = fields.String(required=True)
-    kind = fields.String()
-    subject = fields.String()
-    state = fields.String(metadata={"enum": ["running", "success", "error"]})
-    progress = fields.Integer()
-    message = fields.String()
-    result = fields.Dict(allow_none=True)
-    error = fields.Dict(allow_none=True)
