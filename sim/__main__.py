@@ -25,6 +25,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     }
     for key in MODEL_FLAGS:
         parser.add_argument("--" + key.replace("_", "-"), dest=key, type=int, help=helps[key])
+    parser.add_argument("--esx", action="store_true",
+                        help="an ESXi host that no vCenter manages (hostd's model: ha-datacenter, one host); "
+                             "of the sizes only --vm, --ds and --no-vic-engine apply")
     parser.add_argument("--page-size", dest="page_size", type=int, default=0,
                         help="most objects in one page of a property-collector answer (0: only maxObjects limits)")
     parser.add_argument("--listen", default="127.0.0.1:0", help="address:port (port 0 = any free port)")
@@ -39,11 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     model = {key: getattr(args, key) for key in MODEL_FLAGS if getattr(args, key) is not None}
     try:
         sim = Simulator.start(username=args.username, password=args.password, listen=args.listen,
-                              page_size=args.page_size, **model)
+                              page_size=args.page_size, esx=args.esx, **model)
     except (BuildError, SimulatorError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"vCenter simulator: {sim.url}  (user {sim.username!r}, password {sim.password!r})")
+    what = "ESXi host simulator" if args.esx else "vCenter simulator"
+    print(f"{what}: {sim.url}  (user {sim.username!r}, password {sim.password!r})")
     print(f"thumbprint SHA-1:   {sim.thumbprint_sha1}")
     print(f"thumbprint SHA-256: {sim.thumbprint_sha256}")
     print(f"fault control:      {sim.control_url}/faults")

@@ -1,5 +1,6 @@
 """``make run``: the embedded vCenter simulator with its appliance stand-in, the plug-in server (gunicorn, HTTPS,
 registered as the vCenter extension), and the vSphere Client stand-in hosting the plug-in's views.
+``python -m sim.embedded --esx``: an ESXi host that no vCenter manages instead, for the CLI and the TUI.
 
 Everything here is a simulation for development and demonstration; point the front ends at a real vCenter for real
 work (see README.md).
@@ -71,8 +72,46 @@ def _register(sim: Simulator, manifest_url: str) -> None:
         admin.logout()
 
 
-def main() -> int:
+def _wait_while(alive, gone) -> int:
+    """Until Ctrl-C or SIGTERM (0), or ``alive()`` turns false (1, saying ``gone()``)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while alive():
+            time.sleep(0.5)
+        print(gone())
+        return 1
+    except (KeyboardInterrupt, SystemExit):
+        print("\nStopping…")
+        return 0
+
+
+def main_esx(isos: Path) -> int:
+    """``--esx``: an ESXi host simulator with its appliance stand-in, for the CLI and the TUI. No plug-in server:
+    the vSphere Client plug-in needs a vCenter, and a host no vCenter manages has no vSphere Client."""
+    sim = Simulator.start(esx=True, vm=2, ds=2)
+    appliance = ApplianceStandIn.for_simulator(sim).start()
+    target = f"https://{sim.host}:{sim.port}"
+    login_args = f"--target {target} --user {sim.username} --password {sim.password} --thumbprint {sim.thumbprint_sha256}"
+    print(f"""
+Embedded ESXi host (simulator, no vCenter): {target}   thumbprint (SHA-256) {sim.thumbprint_sha256}
+Terminal UI:   .venv/bin/vic-tui {login_args} --iso-dir {isos}
+Create a VCH:  .venv/bin/vic-machine update firewall --allow {login_args} && \\
+               .venv/bin/vic-machine create {login_args} --name vch-1 --image-store LocalDS_0 \\
+                   --appliance-iso {isos}/appliance.iso --bootstrap-iso {isos}/bootstrap.iso
+               (no --bridge-network: a virtual switch and port group vch-1 are made for it, as VIC 1.5.8 does)
+
+Ctrl-C stops everything.""", flush=True)
+    try:
+        return _wait_while(lambda: sim.running, lambda: f"The simulator stopped; see {sim.log_path}")
+    finally:
+        appliance.stop()
+        sim.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
     isos = ensure_isos(BUILD / "isos")[0].parent
+    if "--esx" in (sys.argv[1:] if argv is None else argv):
+        return main_esx(isos)
     sim = Simulator.start(cluster=2, host=3, standalone_host=1, vm=2, pg=3, ds=2)
     appliance = ApplianceStandIn.for_simulator(sim).start()
     port = _free_port(int(os.environ.get("VIC_PLUGIN_PORT", "8443")))
@@ -107,11 +146,8 @@ Create a VCH:  .venv/bin/vic-machine update firewall --allow --target {target} -
                    --appliance-iso {isos}/appliance.iso --bootstrap-iso {isos}/bootstrap.iso
 
 Ctrl-C stops everything.""", flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        while server.poll() is None:
-            time.sleep(0.5)
-        print(f"The plug-in server stopped (code {server.returncode}); see {BUILD / 'plugin-server.log'}")
-        return 1
+        return _wait_while(lambda: server.poll() is None, lambda:
+                           f"The plug-in server stopped (code {server.returncode}); see {BUILD / 'plugin-server.log'}")
     except (KeyboardInterrupt, SystemExit):
         print("\nStopping…")
         return 0

@@ -51,6 +51,7 @@ class Simulator:
     thumbprint_sha256: str
     control_url: str
     pid: int
+    esx: bool = False
 
     def __init__(self, process: subprocess.Popen[bytes], workdir: Path, state: dict[str, Any]) -> None:
         self._process = process
@@ -76,6 +77,7 @@ class Simulator:
         timeout: float = START_TIMEOUT,
         users: dict[str, str] | None = None,
         page_size: int = 0,
+        esx: bool = False,
         **model: int,
     ) -> "Simulator":
         """Build the binary if needed, start it and wait until it listens.
@@ -85,6 +87,9 @@ class Simulator:
         :param page_size: the most objects one page of a property-collector answer holds, whatever
             ``RetrieveOptions.maxObjects`` asks, as vCenter's own limit (``-page-size``); the rest comes
             with a token for ``ContinueRetrievePropertiesEx``. 0 (default): only ``maxObjects`` limits a page.
+        :param esx: an ESXi host that no vCenter manages instead of a vCenter (``-esx``): hostd's model,
+            ``ha-datacenter`` with one host, about.apiType ``HostAgent``, no extension or custom fields manager;
+            of ``model`` only ``vm``, ``ds`` and ``no_vic_engine`` apply.
         :param model: inventory size, any of ``dc``, ``cluster``, ``host`` (per
             cluster), ``standalone_host``, ``vm`` (per host), ``pg``, ``ds``;
             missing ones keep the simulator's defaults (1, 1, 3, 1, 2, 1, 1).
@@ -106,6 +111,8 @@ class Simulator:
             args += [MODEL_FLAGS[key], str(int(value))]
         if page_size:
             args += ["-page-size", str(int(page_size))]
+        if esx:
+            args.append("-esx")
         for name, secret in (users or {}).items():
             args += ["-user", f"{name}:{secret}"]
         log = open(workdir / "vcsim.log", "wb")
@@ -121,7 +128,9 @@ class Simulator:
             _terminate(process)
             shutil.rmtree(workdir, ignore_errors=True)
             raise
-        return cls(process, workdir, state)
+        sim = cls(process, workdir, state)
+        sim.esx = esx
+        return sim
 
     def connect(self) -> Any:
         """Log in with pyvmomi; return the ServiceInstance (pyVim.connect.Disconnect it when done).

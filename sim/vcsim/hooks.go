@@ -12,6 +12,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -27,6 +28,8 @@ var afterHooks = map[string]func(types.ManagedObjectReference){
 	"CreateLocalDatastore": func(types.ManagedObjectReference) { fixDatastoreHosts() },
 	"CreateNasDatastore":   func(types.ManagedObjectReference) { fixDatastoreHosts() },
 	"CreateVmfsDatastore":  func(types.ManagedObjectReference) { fixDatastoreHosts() },
+	"AddPortGroup":         syncHostNetworks,
+	"RemovePortGroup":      syncHostNetworks,
 }
 
 type hooks struct {
@@ -112,7 +115,7 @@ func recoverAsFault(w http.ResponseWriter) {
 	if p == http.ErrAbortHandler {
 		panic(p)
 	}
-	log.Printf("vcsim: request failed: %v", p)
+	log.Printf("vcsim: request failed: %v\n%s", p, debug.Stack())
 	writeFault(w, fmt.Sprintf("the simulator could not handle this request: %v", p), &types.InvalidRequest{})
 }
 

@@ -40,6 +40,7 @@ func parseFlags() options {
 	flag.BoolVar(&o.exitWithStdin, "exit-with-stdin", false, "exit when standard input reaches end of file (the parent went away)")
 	flag.BoolVar(&o.trace, "trace", false, "write SOAP traffic to stderr")
 	flag.Var(&o.users, "user", "another user who may log in, name:password[:group,...], with only the privileges permissions grant (repeatable)")
+	flag.BoolVar(&o.model.esx, "esx", false, "an ESXi host that no vCenter manages (hostd's model: ha-datacenter, one host, no vCenter-only managers); -dc, -cluster, -host, -standalone-host and -pg do not apply")
 	flag.IntVar(&o.model.datacenters, "dc", 1, "number of datacenters")
 	flag.IntVar(&o.model.clusters, "cluster", 1, "clusters per datacenter")
 	flag.IntVar(&o.model.clusterHosts, "host", 3, "hosts per cluster")
@@ -70,7 +71,7 @@ func run(o options) error {
 	}
 	simulator.Trace = o.trace
 
-	model := o.model.vpx()
+	model := o.model.build()
 	if err := model.Create(); err != nil {
 		return fmt.Errorf("creating the inventory: %w", err)
 	}

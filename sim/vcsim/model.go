@@ -27,6 +27,8 @@ type modelSize struct {
 	datastores      int
 	// hosts per compute resource without the vic-engine ruleset (vSphere 6.5)
 	noVicEngine int
+	// hostd's model instead of vCenter's (esx.go)
+	esx bool
 }
 
 func (m modelSize) validate() error {
@@ -43,6 +45,14 @@ func (m modelSize) validate() error {
 		return errors.New("-vm needs at least one datastore (-ds)")
 	}
 	return nil
+}
+
+// build returns the model the flags ask for: vCenter's, or hostd's (-esx).
+func (m modelSize) build() *simulator.Model {
+	if m.esx {
+		return esxModel(m.datastores)
+	}
+	return m.vpx()
 }
 
 // vpx returns the simulator's vCenter model without VMs: the simulator
@@ -62,8 +72,11 @@ func (m modelSize) vpx() *simulator.Model {
 // installExtensions puts our managed objects and fixes into the freshly
 // created model, before the server accepts any request.
 func installExtensions(model *simulator.Model, size modelSize) error {
-	installExtensionManager()
-	installTaskManager()
+	// A lone host has no extension manager and no extension tasks.
+	if !size.esx {
+		installExtensionManager()
+		installTaskManager()
+	}
 	installFirewallRulesets(size.noVicEngine)
 	fixDatastoreHosts()
 	markUplinkPortgroups()
