@@ -1,7 +1,8 @@
 """Acting as the calling user: the request's credentials become that user's own vCenter session.
 
 Accepted, in this order: the ``vmware-api-session-id`` header (the vSphere Client's token, traded for a clone
-ticket at vCenter), ``X-VMWARE-TICKET`` (a clone ticket, as VIC 1.5's views sent), HTTP Basic.
+ticket at the vsphere-ui endpoint the view names: :mod:`plugin_server.delegation`), ``X-VMWARE-TICKET`` (a clone
+ticket, as VIC 1.5's views sent), HTTP Basic.
 
 Only the vCenters ``vic-plugin serve --vcenter HOST[:PORT]=THUMBPRINT`` names are ever connected to: any other
 target is refused (400) before a connection is opened, and every connection to a configured one is pinned to
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from plugin_server import vcenter
+from plugin_server import delegation, vcenter
 from plugin_server.errors import ApiError
 from vic_machine.errors import InputError
 from vic_machine.target import Target, normalize_thumbprint, parse_target
@@ -64,18 +65,25 @@ def pinned_target(target: str, datacenter: str = "") -> Target:
     return Target(host=host, port=port, datacenter=datacenter, thumbprint=thumbprint)
 
 
-def _clone_ticket_for(token: str, target: Target) -> str:
-    url = current_app.config["CLONE_TICKET_URL"].format(target=f"{target.host}:{target.port}")
-    return vcenter.clone_ticket(target, url, token)
+def target_for_guid(guid: str) -> str:
+    """The configured vCenter (as ``--vcenter`` names it) whose instance uuid is ``guid``, read without logging in.
+
+    :raise ApiError: 404 when none is.
+    """
+    for target in current_app.config["VCENTER_THUMBPRINTS"]:
+        host, port, thumbprint = configured_vcenter(target)
+        if delegation.instance_uuid(Target(host=host, port=port, thumbprint=thumbprint)).lower() == guid.lower():
+            return target
+    raise ApiError(404, f"No vCenter this server is configured for has instance uuid {guid}", code="not_found")
 
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-def _token_check(token: str, target: Target):
+def _token_check(token: str, target: Target, endpoint: delegation.Endpoint):
     def check(session) -> bool:
         # The vSphere Client session is what the user logs out of: trading its token again is what tells.
-        _clone_ticket_for(token, target)
+        delegation.clone_ticket(token, target, endpoint)
         return vcenter.alive(session)
     return check
 
@@ -91,10 +99,12 @@ def user_session(target: Target):
     where = f"{target.host}:{target.port}:{target.thumbprint}:{target.datacenter}"
     write = request.method in WRITE_METHODS
     if token:
+        # Checked on every request, cached session or not: a token goes only to a configured vCenter's vsphere-ui.
+        endpoint = delegation.endpoint_for(target, configured_vcenter)
         session = cache.get_or_create(
-            cache.key("token", where, token),
-            lambda: vcenter.connect(target, clone_ticket=_clone_ticket_for(token, target)),
-            check=_token_check(token, target), force_check=write)
+            cache.key("token", where, endpoint.url, token),
+            lambda: vcenter.connect(target, clone_ticket=delegation.clone_ticket(token, target, endpoint)),
+            check=_token_check(token, target, endpoint), force_check=write)
         return _held(cache, session)
     ticket = request.headers.get("X-VMWARE-TICKET")
     if ticket:

@@ -9,14 +9,11 @@ Every connection, the first and each reconnection, goes through the core's
 from __future__ import annotations
 
 import http.client
-import json
 import logging
-from urllib.parse import urlsplit
 
 from pyVmomi import vim
 
 from plugin_server.errors import ApiError
-from vic_machine.errors import AuthenticationError
 from vic_machine.target import Target
 from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.pinning import CertificateMismatch, PinnedContext
@@ -25,8 +22,6 @@ from vic_machine.vsphere.session import API_VERSION, CountingStub, Session
 log = logging.getLogger(__name__)
 
 TIMEOUT = 30.0
-# A clone-ticket answer is a few hundred bytes; never read more than this from it.
-MAX_TICKET_ANSWER = 64 * 1024
 
 
 def unreachable(target: Target, exc: BaseException) -> ApiError:
@@ -42,50 +37,6 @@ def mismatch(target: Target, exc: CertificateMismatch) -> ApiError:
                          "thumbprint: nothing was sent to it", code="untrusted_certificate",
                     remedy="If vCenter's certificate was replaced, an administrator updates vic-plugin serve "
                            "--vcenter HOST[:PORT]=THUMBPRINT")
-
-
-def clone_ticket(target: Target, url: str, token: str) -> str:
-    """Trade a vSphere Client session token for a clone ticket at ``url``, over a connection pinned to
-    ``target``'s certificate (the token is written only once the certificate matched).
-
-    :raise AuthenticationError: vCenter says the token is not (or no longer) a valid session.
-    """
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
-        raise ApiError(500, "The clone ticket URL must be https://…: a session token is never sent in clear",
-                       code="misconfigured")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    conn = http.client.HTTPSConnection(parts.hostname, parts.port or 443, timeout=TIMEOUT,
-                                       context=PinnedContext(target.thumbprint))
-    try:
-        conn.connect()  # the handshake, and the certificate check, before the request is written
-        conn.request("POST", path, body=b"{}",
-                     headers={"vmware-api-session-id": token, "Content-Type": "application/json",
-                              "Accept": "application/json"})
-        response = conn.getresponse()
-        status, data = response.status, response.read(MAX_TICKET_ANSWER)
-    except CertificateMismatch as exc:
-        raise mismatch(target, exc) from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise unreachable(target, exc) from None
-    finally:
-        conn.close()
-    if status in (401, 403):
-        raise AuthenticationError("The vSphere Client session is not valid or has expired",
-                                  remedy="Reload the vSphere Client and log in again")
-    if status != 200:
-        log.warning("vCenter %s answered the clone ticket request with %s", target.display, status)
-        raise ApiError(502, f"vCenter {target.display} refused the clone ticket request ({status})",
-                       code="vcenter_error")
-    try:
-        ticket = json.loads(data)["session_clone_ticket"]
-    except (ValueError, KeyError, TypeError):
-        raise ApiError(502, f"vCenter {target.display} answered the clone ticket request with no ticket",
-                       code="vcenter_error") from None
-    if not isinstance(ticket, str) or not ticket:
-        raise ApiError(502, f"vCenter {target.display} answered the clone ticket request with no ticket",
-                       code="vcenter_error")
-    return ticket
 
 
 def connect(target: Target, *, clone_ticket: str = "") -> Session:

@@ -19,7 +19,7 @@ from pyVmomi import vim
 
 from plugin_server.api import models
 from plugin_server.api.args import ApiBlueprint
-from plugin_server.auth import pinned_target, user_session
+from plugin_server.auth import pinned_target, target_for_guid, user_session
 from plugin_server.errors import ApiError
 from plugin_server.manifest import ICON_FILE, dynamic_items, render_manifest
 from plugin_server.static_files import send_static
@@ -89,17 +89,14 @@ def parse_object_id(object_id: str) -> tuple[str, str, str]:
 
 
 def _session_for_guid(guid: str) -> Session:
-    """The caller's session on the configured vCenter whose instance uuid is ``guid`` (or the only one)."""
+    """The caller's session on the configured vCenter whose instance uuid is ``guid`` (or the only one): in
+    Enhanced Linked Mode the object's id names which vCenter it lives on."""
     targets = list(current_app.config["VCENTER_THUMBPRINTS"])
     if not targets:
         raise ApiError(400, "No vCenter is configured", code="untrusted_target")
     if len(targets) == 1 or not guid:
         return user_session(pinned_target(targets[0]))
-    for target in targets:
-        session = user_session(pinned_target(target))
-        if session.about().instanceUuid == guid:
-            return session
-    raise ApiError(404, f"No configured vCenter has instance uuid {guid}", code="not_found")
+    return user_session(pinned_target(target_for_guid(guid)))
 
 
 def _kinds(object_ids: list[str]) -> dict[str, str]:

@@ -86,6 +86,10 @@ func (h *hooks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if call.method == "ReconfigureComputeResource_Task" {
 		applyDrsConfig(call.this, body)
 	}
+	// ExtensionServerInfo.serverCertificate (extension_server_certificate.go).
+	if serveServerCertificates(h.next, w, r, call, body) {
+		return
+	}
 	if serveFiltered(h.next, w, r, call) {
 		return
 	}
