@@ -72,7 +72,9 @@ def create(target, force, output, appliance_iso, bootstrap_iso, tls_cert_path, t
         if has_errors(findings):
             raise click.exceptions.Exit(2)
         return
-    validate_input(spec)
+    # What is required depends on the target (an ESXi host has defaults for the compute resource and bridge
+    # network): create checks that once connected, before anything is made.
+    validate_input(spec, required=False)
     seconds = parse_timeout(timeout)
     isos = check_isos(appliance_iso, bootstrap_iso, force=force)
     cert_dir = _cert_dir(spec, tls_cert_path, force)

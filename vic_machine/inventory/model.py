@@ -55,6 +55,8 @@ class Host:
     version: str = ""
     datastores: tuple[str, ...] = ()
     networks: tuple[str, ...] = ()
+    # The vCenter managing the host (summary.managementServerIp), "" for one that no vCenter manages.
+    managed_by: str = ""
 
     @property
     def usable(self) -> bool:
@@ -96,6 +98,11 @@ class Inventory:
     datastores: tuple[Datastore, ...]
     networks: tuple[Network, ...]
     names_in_use: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def esxi(self) -> bool:
+        """Read from an ESXi host's own API (hostd) rather than from vCenter."""
+        return self.vcenter_api_type == "HostAgent"
 
     def compute_nodes(self) -> Iterator[ComputeNode]:
         for root in self.compute:

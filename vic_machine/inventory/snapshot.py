@@ -10,6 +10,7 @@ from vic_machine.inventory.compute_tree import build_compute_tree
 from vic_machine.inventory.vch_candidates import VM_PROPS, candidates
 from vic_machine.inventory.model import Datastore, Host, Inventory, Network
 from vic_machine.vsphere.datacenter import datacenter_props
+from vic_machine.vsphere.collector import retrieve_objects
 from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.raw_soap import host_firewalls, retrieve_mixed, retrieve_objects_plain
 from vic_machine.vsphere.session import Session
@@ -26,7 +27,8 @@ _PROPS = {
 _PLAIN_PROPS = {
     vim.HostSystem: ["name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode",
                      "runtime.powerState", "datastore", "network",
-                     "summary.config.product.version", "configManager.firewallSystem"],
+                     "summary.config.product.version", "configManager.firewallSystem",
+                     "summary.managementServerIp"],
     vim.Datastore: ["name", "summary.type", "summary.capacity", "summary.freeSpace", "summary.accessible"],
     vim.Network: ["name", "host"],
     vim.dvs.DistributedVirtualPortgroup: ["config.distributedVirtualSwitch", "config.uplink"],
@@ -54,16 +56,24 @@ def _datacenter(session: Session, name: str) -> tuple[vim.Datacenter, dict, list
                       remedy=f"Choose one of: {', '.join(names)}")
 
 
+def _features(properties) -> tuple[str, ...]:
+    return tuple(sorted(p.value.key for p in properties or [] if p.key == "feature" and hasattr(p.value, "key")))
+
+
 def _license_features(session: Session) -> dict[str, tuple[str, ...]]:
-    """Features by host id; the key "" holds what vCenter assigns to every host."""
+    """Features by host id; the key "" holds what vCenter assigns to every host (on an ESXi host: its own
+    licenses, for it has no license assignment manager)."""
     manager = session.content.licenseManager
     out: dict[str, tuple[str, ...]] = {}
+    if session.is_esxi:
+        with vsphere_call("read the host's licenses"):
+            licenses = retrieve_objects(session.content, [manager], ["licenses"]).get(manager, {}).get("licenses")
+        out[""] = tuple(sorted({f for item in licenses or [] for f in _features(item.properties)}))
+        return out
     with vsphere_call("read license assignments"):
         assignments = manager.licenseAssignmentManager.QueryAssignedLicenses() if manager else []
     for item in assignments or []:
-        features = tuple(sorted(p.value.key for p in item.assignedLicense.properties or []
-                                if p.key == "feature" and hasattr(p.value, "key")))
-        out[item.entityId or ""] = features
+        out[item.entityId or ""] = _features(item.assignedLicense.properties)
     return out
 
 
@@ -99,6 +109,7 @@ def _hosts(session: Session, objs: dict, licenses: dict) -> list[Host]:
             version=str(p.get("summary.config.product.version", "")),
             datastores=tuple(sorted(d._moId for d in p.get("datastore", []))),
             networks=tuple(sorted(n._moId for n in p.get("network", []))),
+            managed_by=str(p.get("summary.managementServerIp") or ""),
         ))
     return sorted(hosts, key=lambda h: h.name)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from vic_machine.certs import CertBundle, PemPair, generate
 from vic_machine.certs.pem import is_self_signed, issued_by_any
 from vic_machine.errors import Cancelled, OperationFailed, VicError
+from vic_machine.esxi.defaults import with_host_defaults
 from vic_machine.inventory import take_snapshot
 from vic_machine.iso import CheckedIsos
 from vic_machine.operations import create_steps as steps
@@ -107,7 +108,7 @@ def trust_notes(certs: CertBundle) -> list[str]:
 
 
 STEP_NAMES = {
-    "pool": "Create resource pool", "folder": "Create VM folder", "vm": "Create endpoint VM",
+    "pool": "Create resource pool", "bridge": "Create bridge network", "folder": "Create VM folder", "vm": "Create endpoint VM",
     "upload": "Upload ISOs", "volumes": "Create volume stores", "certs": "Save certificates",
     "perms": "Grant operations-user permissions", "group": "Create DRS VM group", "id": "Record VCH id",
     "power": "Power on", "wait": "Wait for the Docker API", "log": "Write create log",
@@ -116,11 +117,17 @@ STEP_NAMES = {
 
 
 def plan_for(job: CreateJob) -> Plan:
-    """The steps for this job: permissions and the VM group only when asked."""
+    """The steps for this job: permissions and the VM group only when asked; on an ESXi host no VM folder, and
+    the bridge network when it is to be made."""
     def bind(fn):
         return lambda ctx: fn(job, ctx)
 
-    wanted = [("pool", steps.create_pool), ("folder", steps.create_folder), ("vm", steps.create_vm),
+    wanted = [("pool", steps.create_pool)]
+    if job.resolved.bridge_to_create:
+        wanted.append(("bridge", steps.create_bridge))
+    if not job.resolved.esxi:
+        wanted.append(("folder", steps.create_folder))
+    wanted += [("vm", steps.create_vm),
               ("upload", steps.upload_isos), ("volumes", steps.create_volume_stores),
               ("certs", steps.save_certificates)]
     if job.spec.endpoint.operations_credentials.grant_permissions:
@@ -154,8 +161,11 @@ def prepare(
     :param findings: the caller's validation findings for ``spec`` on that inventory (then not validated again).
     :raise InputError: the spec itself is wrong. :raise ValidationFailed: it does not fit the target.
     """
-    validate_input(spec)
+    validate_input(spec, required=False)  # before vCenter is read; what is required depends on the target
     inventory = inventory or take_snapshot(session)
+    # On an ESXi host the compute resource and the bridge network may be left out, as in 1.5.8.
+    spec = with_host_defaults(spec, inventory)
+    validate_input(spec)
     if findings is None:
         findings = validate(spec, inventory, session=session, target_display=session.target.display)
     if has_errors(findings):

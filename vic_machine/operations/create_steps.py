@@ -6,6 +6,7 @@ what earlier steps made (pool, folder, VM, its folder on the datastore). Message
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -17,6 +18,7 @@ from pyVmomi import vim
 
 from vic_machine.certs import CertBundle
 from vic_machine.errors import VicError
+from vic_machine.esxi import bridge as esxi_bridge
 from vic_machine.extraconfig import SecretKey, VchConfig, encode
 from vic_machine.iso import CheckedIsos
 from vic_machine.operations import marks, opsuser
@@ -118,12 +120,22 @@ def _mark(job: CreateJob, ctx: RunContext, only=None) -> None:
 
 
 def _remedy(job: CreateJob) -> str:
+    if job.resolved.esxi:
+        return "remove it with the ESXi host client's datastore browser"
     return (f"vic-machine delete --name {job.name} removes what is left" if job.record is not None and
             not job.marks_failed else "remove it with the vSphere Client's datastore browser")
 
 
 def _anchor(job: CreateJob, ctx: RunContext, obj, what: str, where: str) -> None:
-    """``obj`` (the pool or folder just made) marked as the VCH's; its undo kept while anything else is left."""
+    """``obj`` (the pool or folder just made) marked as the VCH's; its undo kept while anything else is left.
+
+    An ESXi host has no custom attributes to mark with: nothing is marked there, and what an undo leaves is to
+    be removed in the host client."""
+    if job.resolved.esxi:
+        job.marks_failed = True
+        ctx.on_undo(f"{what} {job.name}", lambda: _destroy(obj, f"{what} {job.name}"), where=where,
+                    remedy=f"remove it in the ESXi host client", anchor=True)
+        return
     if job.record is None:
         job.record = marks.Record(vch=job.name)
     job.anchors.append(obj)
@@ -150,6 +162,21 @@ def create_pool(job: CreateJob, ctx: RunContext) -> None:
     job.config = builder.with_pool(job.config, job.pool._moId)
 
 
+def create_bridge(job: CreateJob, ctx: RunContext) -> None:
+    """On an ESXi host: the bridge network's switch and port group, as 1.5.8 makes them when none exists."""
+    name, host = job.resolved.bridge_to_create, job.resolved.host
+    network = esxi_bridge.create(job.session, host, name)
+    ctx.on_undo(f"bridge network {name}", lambda: esxi_bridge.remove(job.session, host, name),
+                where=f"on host {job.resolved.placement.compute_path}",
+                remedy="remove the port group and virtual switch in the ESXi host client (Networking)")
+    ref = builder.NetworkRef(ref=f"Network:{network._moId}", name=name)
+    placement = job.resolved.placement
+    job.resolved.placement = dataclasses.replace(placement, networks={**placement.networks, builder.BRIDGE: ref})
+    job.resolved.backings[ref.ref] = vm_spec.NicBacking(network=network, name=name)
+    job.config = builder.with_bridge(job.config, ref)
+    job.say(ctx, f"Created virtual switch {name} and port group {name} for the bridge network")
+
+
 def create_folder(job: CreateJob, ctx: RunContext) -> None:
     with vsphere_call("create the VM folder", job.name):
         job.folder = job.resolved.vm_folder.CreateFolder(name=job.name)
@@ -165,11 +192,13 @@ def create_vm(job: CreateJob, ctx: RunContext) -> None:
         name=job.name, datastore=job.datastore, cpus=job.spec.endpoint.cpu.sockets,
         memory_mb=job.spec.endpoint.memory, alternate_guest_name=builder.alternate_guest_name(job.isos.appliance),
         nics=nics, extra_config={**job.encoded(), marks.STATE_KEY: marks.CREATING})
-    folder = job.folder
+    # On an ESXi host there is no VM folder of the VCH's own: the host's VM folder holds the VM.
+    folder = job.folder or job.resolved.vm_folder
     with vsphere_call("create the endpoint VM", job.name):
         task = folder.CreateVM_Task(config=spec, pool=job.pool)
     # Undone from the task itself: a cancel, or a failed read of the task's state, may leave its VM unknown here.
-    ctx.on_undo(f"endpoint VM {job.name}", lambda: _remove_created_vm(job, task), where=f"in VM folder {job.name}",
+    ctx.on_undo(f"endpoint VM {job.name}", lambda: _remove_created_vm(job, task),
+                where=f"in VM folder {job.name}" if job.folder else "in the host's VM folder",
                 remedy=f"vic-machine delete --name {job.name} removes it (it is listed as being created)")
     job.vm = wait_for_task(task, "create the endpoint VM", job.name, cancel_event=job.cancel_event)
     vm = job.vm

@@ -24,6 +24,7 @@ from typing import Any, Callable
 from pyVmomi import vim
 
 from vic_machine.errors import Conflict, OperationFailed, VicError
+from vic_machine.esxi import bridge as esxi_bridge
 from vic_machine.extraconfig import is_container, read_extra_config
 from vic_machine.extraconfig.gotypes import URL
 from vic_machine.extraconfig.volume_store import DatastorePath, volume_store_location, volume_store_removal_path
@@ -173,6 +174,8 @@ class _Targets:
     cluster: vim.ClusterComputeResource | None
     group: str
     volumes: list[_VolumeStore]
+    # On an ESXi host: the bridge network create made (its host and name), removed after the endpoint VM.
+    bridge: tuple[vim.HostSystem, str] | None = None
 
 
 def _read(session: Session, vch: VchSummary) -> _Targets:
@@ -204,7 +207,7 @@ def _read(session: Session, vch: VchSummary) -> _Targets:
     return _Targets(containers=containers, datastore=datastore, vm_dir=vm_dir,
                     folder=folder if own_folder else None, pool=pool if own_pool else None,
                     cluster=cluster, group=group,
-                    volumes=volumes)
+                    volumes=volumes, bridge=esxi_bridge.made_for(session, config, props.get("runtime.host")))
 
 
 def _props_of(session: Session, obj, paths: list[str]) -> dict:
@@ -300,6 +303,8 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
     if t.group and t.cluster is not None:
         pending.append(f"DRS VM group {t.group}")
     pending += [f"endpoint VM {vch.name}"]
+    if t.bridge is not None:
+        pending.append(f"bridge network {t.bridge[1]}")
     if t.vm_dir:
         pending.append(f"folder [{t.datastore}] {t.vm_dir}")
     if t.folder is not None:
@@ -388,6 +393,13 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
         _power_off(vch.vm, vch.power_state, what)
         run_task(vch.vm.Destroy_Task, f"remove {what}", what)
         done(what, ctx)
+
+    def bridge(ctx: RunContext) -> None:
+        # After the endpoint VM: a host refuses to remove a port group a VM's NIC is still on.
+        host, name = t.bridge
+        for what in esxi_bridge.remove(session, host, name):
+            ctx.say(f"Removed {what}")
+        done(f"bridge network {name}", ctx)
 
     def files(ctx: RunContext) -> None:
         # This folder held the endpoint VM's files when read; gone now (destroying a VM may take its folder
@@ -486,6 +498,8 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
     if t.group and t.cluster is not None:
         plan_steps.append(Step("Remove DRS VM group", group))
     plan_steps.append(Step("Remove endpoint VM", endpoint))
+    if t.bridge is not None:
+        plan_steps.append(Step("Remove bridge network", bridge))
     if t.vm_dir:
         plan_steps.append(Step("Remove datastore files", files))
     if t.folder is not None:

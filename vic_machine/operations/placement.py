@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pyVmomi import vim
 
 from vic_machine.errors import NotFound
+from vic_machine.esxi.defaults import bridge_to_create
 from vic_machine.inventory import ComputeNode, Inventory
 from vic_machine.operations.vch_config_builder import BRIDGE, ROLES, NetworkRef, Placement
 from vic_machine.spec.model import VchSpec
@@ -16,6 +17,8 @@ from vic_machine.vsphere.collector import retrieve_objects
 from vic_machine.vsphere.session import Session
 from vic_machine.vsphere.vm_spec import NicBacking
 
+# The bridge's reference until create made it (never written to a VCH: the bridge step replaces it first).
+PENDING = "pending:"
 _REF_TYPES = {"standard": ("Network", vim.Network), "distributed": ("DistributedVirtualPortgroup",
                                                                     vim.dvs.DistributedVirtualPortgroup),
               "opaque": ("OpaqueNetwork", vim.OpaqueNetwork)}
@@ -33,6 +36,16 @@ class Resolved:
     cluster: vim.ClusterComputeResource | None
     create_pool: bool  # False on a cluster without DRS: vSphere refuses child pools there
     backings: dict[str, NicBacking]  # port group ref → NIC backing
+    # On an ESXi host: the bridge network create makes (a switch and port group of that name), "" for none.
+    bridge_to_create: str = ""
+    esxi: bool = False
+
+    @property
+    def host(self) -> vim.HostSystem | None:
+        """The host of a standalone compute resource (an ESXi host's only one), None for a cluster."""
+        if self.cluster is not None or not self.compute.hosts:
+            return None
+        return vim.HostSystem(self.compute.hosts[0], self.parent_pool._stub)
 
 
 def _root_of(inventory: Inventory, node: ComputeNode) -> ComputeNode:
@@ -68,7 +81,12 @@ def resolve(session: Session, spec: VchSpec, inventory: Inventory) -> Resolved:
 
     refs: dict[str, NetworkRef] = {}
     objs: dict[str, tuple] = {}
+    new_bridge = bridge_to_create(spec, inventory)
     for role in (*ROLES, BRIDGE):
+        if role == BRIDGE and new_bridge:
+            # Not there yet: create's bridge step makes it and puts its reference in place of this one.
+            refs[role] = NetworkRef(ref=f"{PENDING}{new_bridge}", name=new_bridge)
+            continue
         mo = spec.network.port_group_of(role) if role != BRIDGE else spec.network.bridge.port_group
         ref, obj, net = _network(session, ctx, mo.id or mo.name, f"{role.capitalize()} network")
         refs[role] = ref
@@ -96,7 +114,8 @@ def resolve(session: Session, spec: VchSpec, inventory: Inventory) -> Resolved:
     cluster = vim.ClusterComputeResource(root.id, stub) if root.kind == "cluster" else None
     return Resolved(placement=placement, datacenter=dc, vm_folder=vm_folder,
                     parent_pool=vim.ResourcePool(node.pool, stub), compute=node, cluster=cluster,
-                    create_pool=not (root.kind == "cluster" and not root.drs_enabled), backings=backings)
+                    create_pool=not (root.kind == "cluster" and not root.drs_enabled), backings=backings,
+                    bridge_to_create=new_bridge, esxi=inventory.esxi)
 
 
 def _backings(session: Session, objs: dict[str, tuple]) -> dict[str, NicBacking]:

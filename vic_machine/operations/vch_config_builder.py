@@ -320,3 +320,20 @@ def with_id(config: VchConfig, vm_moref: str) -> VchConfig:
     config.executor = dataclasses.replace(
         config.executor, common=dataclasses.replace(config.executor.common, id=f"VirtualMachine:{vm_moref}"))
     return config
+
+
+def with_bridge(config: VchConfig, bridge: NetworkRef) -> VchConfig:
+    """The configuration once create made the bridge network on an ESXi host: the bridge endpoint and container
+    network name it, and ``create_bridge_network`` tells delete to remove it (as 1.5.8 records it)."""
+    config = dataclasses.replace(config)
+    endpoint = config.executor.networks[BRIDGE]
+    network = dataclasses.replace(endpoint.network, common=dataclasses.replace(endpoint.network.common,
+                                                                               id=bridge.ref))
+    networks = {**config.executor.networks, BRIDGE: dataclasses.replace(endpoint, network=network)}
+    config.executor = dataclasses.replace(config.executor, networks=networks)
+    container = config.network.container_networks[BRIDGE]
+    config.network = dataclasses.replace(config.network, container_networks={
+        **config.network.container_networks,
+        BRIDGE: dataclasses.replace(container, common=dataclasses.replace(container.common, id=bridge.ref))})
+    config.create_bridge_network = True
+    return config

@@ -15,6 +15,7 @@ from vic_machine.spec.fields import step_of
 from vic_machine.spec.model import VchSpec
 from vic_machine.validate.compute import check_compute
 from vic_machine.validate.context import Context
+from vic_machine.validate.esxi import check_esxi_compute, check_esxi_operations, check_esxi_target
 from vic_machine.validate.findings import ERROR, WARNING, Finding, error, has_errors
 from vic_machine.validate.firewall import check_firewall
 from vic_machine.validate.general import check_name, check_target
@@ -31,13 +32,13 @@ __all__ = ["ERROR", "WARNING", "Finding", "STEPS", "has_errors", "validate"]
 Check = Callable[[Context], list[Finding]]
 
 STEPS: dict[str, list[Check]] = {
-    "general": [check_target, check_name],
-    "compute": [check_compute, check_hosts, check_firewall, check_license],
+    "general": [check_target, check_esxi_target, check_name],
+    "compute": [check_compute, check_hosts, check_firewall, check_license, check_esxi_compute],
     "storage": [check_storage],
     "networks": [check_networks],
     "security": [],
     "registry": [],
-    "operations": [],
+    "operations": [check_esxi_operations],
 }
 
 

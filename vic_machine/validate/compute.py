@@ -44,7 +44,8 @@ def _drs(ctx: Context, node) -> list[Finding]:
                                 f"DRS is recommended, but is disabled on cluster {cluster.name}",
                                 "Enable DRS on the cluster; until then resource pool limits and shares are "
                                 "ignored"))
-    if ctx.spec.compute.affinity.use_vm_group:
+    # On a host no vCenter manages, VM groups are refused for that (validate.esxi).
+    if ctx.spec.compute.affinity.use_vm_group and not ctx.inventory.esxi:
         path = "compute.affinity.use_vm_group"
         if cluster is None:
             findings.append(error("compute.vm_group_no_cluster", path, STEP,

@@ -6,6 +6,8 @@ from vic_machine.validate.context import Context
 from vic_machine.validate.findings import Finding, error
 
 REQUIRED = ("serialuri", "dvs")
+# On a host no vCenter manages, 1.5.8 asks only for serialuri (its checkESXLicense): no distributed switch there.
+REQUIRED_ESXI = ("serialuri",)
 
 
 def _has(features: tuple[str, ...], wanted: str) -> bool:
@@ -16,7 +18,7 @@ def _has(features: tuple[str, ...], wanted: str) -> bool:
 def check_license(ctx: Context) -> list[Finding]:
     missing: dict[str, list[str]] = {}
     for host in ctx.usable_hosts:
-        for feature in REQUIRED:
+        for feature in REQUIRED_ESXI if ctx.inventory.esxi else REQUIRED:
             if not _has(host.license_features, feature):
                 missing.setdefault(feature, []).append(host.name)
     if not missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vic_machine.esxi.defaults import bridge_to_create
 from vic_machine.inventory import Network
 from vic_machine.spec.net_checks import network_warnings
 from vic_machine.validate.context import Context
@@ -39,6 +40,8 @@ def _missing_hosts(ctx: Context, net: Network) -> list[str]:
 def _check_bridge(ctx: Context, findings: list[Finding], used: dict[str, str]) -> None:
     path = "network.bridge.port_group"
     ref = ctx.spec.network.bridge.port_group
+    if ctx.inventory.esxi and (ref is None or not (ref.id or ref.name) or bridge_to_create(ctx.spec, ctx.inventory)):
+        return  # on a host, as 1.5.8: made by create (a switch and port group named after the bridge or VCH)
     if ref is None or not (ref.id or ref.name):
         dpgs = ", ".join(n.name for n in ctx.inventory.networks if n.kind == "distributed") or "none"
         findings.append(error("network.bridge.required", path, STEP, "A bridge network is required",

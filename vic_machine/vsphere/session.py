@@ -32,6 +32,8 @@ class CountingStub(SoapStubAdapter):
         super().__init__(*args, **kwargs)
         self._count_lock = threading.Lock()
         self.round_trips = 0
+        # The property collector's id on this endpoint, once the service content is read (it differs on ESXi).
+        self.property_collector = "propertyCollector"
 
     def _counted(self) -> None:
         with self._count_lock:
@@ -72,6 +74,11 @@ class Session:
     def about(self) -> vim.AboutInfo:
         return self.content.about
 
+    @property
+    def is_esxi(self) -> bool:
+        """True on an ESXi host's own API (hostd), False on vCenter: what VIC 1.5.8 calls "not VC"."""
+        return is_host_agent(self.content.about)
+
     def logout(self) -> None:
         if self._closed:
             return
@@ -80,6 +87,11 @@ class Session:
             self.content.sessionManager.Logout()
         except Exception:  # noqa: BLE001 - logging out of a dead session is not an error
             pass
+
+
+def is_host_agent(about) -> bool:
+    """Whether ``about`` (a ServiceContent's AboutInfo) is an ESXi host's own agent rather than vCenter."""
+    return str(getattr(about, "apiType", "")) == "HostAgent"
 
 
 def check_trust(target: Target, force: bool = False) -> tuple[str, str]:
@@ -124,6 +136,7 @@ def connect(
         )
         si = vim.ServiceInstance("ServiceInstance", stub)
         content = si.RetrieveContent()
+        stub.property_collector = content.propertyCollector._moId
     except CertificateMismatch as exc:
         raise UntrustedCertificate(target.display, exc.sha1, exc.sha256, given=pin) from None
     except Exception as exc:  # noqa: BLE001 - the translation edge, as vsphere_call

@@ -70,7 +70,9 @@ def _read_task(task: vim.Task, action: str, obj: str) -> dict:
 def _task_info(task: vim.Task) -> dict:
     """State, error and result only: reading all of ``task.info`` fails on the simulator's FileManager tasks
     (their entity is not a ManagedEntity, which pyvmomi refuses)."""
-    collector = vim.PropertyCollector("propertyCollector", task._stub)
+    # vCenter's collector is "propertyCollector", an ESXi host's "ha-property-collector": the session's stub
+    # knows which (vic_machine.vsphere.session.connect).
+    collector = vim.PropertyCollector(getattr(task._stub, "property_collector", "propertyCollector"), task._stub)
     spec = vmodl.query.PropertyCollector.FilterSpec(
         objectSet=[vmodl.query.PropertyCollector.ObjectSpec(obj=task, skip=False)],
         propSet=[vmodl.query.PropertyCollector.PropertySpec(type=vim.Task, pathSet=_PATHS, all=False)])
