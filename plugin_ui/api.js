@@ -1,5 +1,8 @@
 // Calls to our own server, relative to the plug-in's base (the folder of plugin.json, as proxied by the
-// vSphere Client), with the user's session token in vmware-api-session-id. Every call prefers answers at once
+// vSphere Client), with the user's session token in vmware-api-session-id and, as VMware's "How to Delegate
+// Session Authority to the Plug-in Server" asks, the vsphere-ui API endpoint the SDK names in
+// vmware-api-gateway-url (the header name of the SDK's remote plug-in sample): the server trades the token for a
+// clone ticket there, never at an address of its own making. Every call prefers answers at once
 // (RFC 7240 respond-async): create and delete then answer 202 with the operation to follow, not, as
 // vic-machine-server 1.5.8 does, once the work is done.
 const BASE = new URL("../", import.meta.url);
@@ -21,13 +24,24 @@ export function sessionToken() {
   return tokenPromise;
 }
 
+/** getApiEndpoints().uiApiEndpoint.fullUrl without query and fragment (VMware: send scheme, host, port and
+ * path); "" where the client has no getApiEndpoints (the server then asks the vCenter's own vsphere-ui). */
+export function gatewayUrl() {
+  const app = window.htmlClientSdk.app;
+  const endpoint = typeof app.getApiEndpoints === "function" ? (app.getApiEndpoints() || {}).uiApiEndpoint : null;
+  if (!endpoint || !endpoint.fullUrl) return "";
+  const full = new URL(endpoint.fullUrl, window.location.href);
+  return `${full.origin}${full.pathname}`;
+}
+
 export function url(path) {
   return new URL(path, BASE);
 }
 
 async function headers(extra = {}) {
+  const gateway = gatewayUrl();
   return Object.assign({ "vmware-api-session-id": await sessionToken(), Accept: "application/json",
-    Prefer: "respond-async" }, extra);
+    Prefer: "respond-async" }, gateway ? { "vmware-api-gateway-url": gateway } : {}, extra);
 }
 
 export async function request(method, path, body) {

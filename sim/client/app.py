@@ -32,6 +32,8 @@ class ClientConfig:
     thumbprint: str
     extension_key: str = "com.vmware.vic"
     default_user: str = ""
+    # What the views' getApiEndpoints().uiApiEndpoint.fullUrl says: vsphere-ui's API on the vCenter itself.
+    ui_api_endpoint: str = ""
     sessions: dict[str, Session] = field(default_factory=dict)
     manifests: dict[tuple, dict] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -100,7 +102,8 @@ def create_client_app(config: ClientConfig) -> Flask:
         if g.get("user") is None:
             return {}
         return {"tree": vcenter.inventory_tree(g.user), "token": g.user.session_id, "user_name": g.user.user,
-                "vcenter": f"{config.host}:{config.port}", "guid": g.user.about().instanceUuid}
+                "vcenter": f"{config.host}:{config.port}", "guid": g.user.about().instanceUuid,
+                "ui_api_endpoint": _ui_api_endpoint(config)}
 
     @app.route("/login", methods=["GET", "POST"])
     def login():
@@ -149,7 +152,7 @@ def create_client_app(config: ClientConfig) -> Flask:
             abort(404)
         view = plugin_view(g.user)
         object_id = f"urn:vmomi:{kind}:{moid}:{g.user.about().instanceUuid}"
-        cards, actions = _extensions_for(view, kind, object_id, g.user.session_id)
+        cards, actions = _extensions_for(view, kind, object_id, g.user.session_id, _ui_api_endpoint(config))
         return render_template("object.html", plugin=view, kind=kind, moid=moid, props=props,
                                object_id=object_id, cards=cards, actions=actions)
 
@@ -188,7 +191,13 @@ def create_client_app(config: ClientConfig) -> Flask:
     return app
 
 
-def _extensions_for(view: PluginView, kind: str, object_id: str, token: str) -> tuple[list[dict], list[dict]]:
+def _ui_api_endpoint(config: ClientConfig) -> str:
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    return config.ui_api_endpoint or f"https://{host}:{config.port}/api/ui"
+
+
+def _extensions_for(view: PluginView, kind: str, object_id: str, token: str,
+                    gateway: str) -> tuple[list[dict], list[dict]]:
     """The summary cards and menu actions the manifest declares for ``kind``, dynamic ones asked about."""
     if view.manifest is None:
         return [], []
@@ -196,14 +205,14 @@ def _extensions_for(view: PluginView, kind: str, object_id: str, token: str) -> 
     cards, actions = [], []
     summary = spec.get("summary")
     if summary:
-        shown = plug.visible_items(view.upstream, summary["dynamicUri"], object_id, token) \
+        shown = plug.visible_items(view.upstream, summary["dynamicUri"], object_id, token, gateway) \
             if summary.get("dynamicUri") else None
         card = summary["view"]
         if not card.get("dynamic") or (shown is not None and card.get("id") in shown):
             cards.append({"src": view.proxy_base + card["uri"], "id": card.get("id", "card")})
     menu = spec.get("menu")
     if menu:
-        shown = plug.visible_items(view.upstream, menu["dynamicUri"], object_id, token) \
+        shown = plug.visible_items(view.upstream, menu["dynamicUri"], object_id, token, gateway) \
             if menu.get("dynamicUri") else set()
         for action in menu.get("actions", []):
             if action.get("type") == "separator" or (action.get("dynamic") and action["id"] not in shown):

@@ -62,11 +62,9 @@ class Upstream:
         except (OSError, http.client.HTTPException) as exc:
             raise PluginError(f"Cannot reach the plug-in server at {url.netloc}: {exc}") from None
 
-    def json(self, method: str, path: str, payload: Any = None, token: str = "") -> Any:
+    def json(self, method: str, path: str, payload: Any = None, headers: dict[str, str] | None = None) -> Any:
         body = None if payload is None else json.dumps(payload).encode()
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        if token:
-            headers["vmware-api-session-id"] = token
+        headers = {"Accept": "application/json", "Content-Type": "application/json", **(headers or {})}
         response = self.open(method, path, body, headers)
         data = response.read()
         if response.status >= 400:
@@ -80,10 +78,19 @@ def fetch_manifest(manifest_url: str, thumbprint: str) -> dict:
     return upstream.json("GET", urlsplit(manifest_url).path.rsplit("/", 1)[-1])
 
 
-def visible_items(upstream: Upstream, dynamic_uri: str, object_id: str, token: str) -> set[str]:
+def filter_query_headers(token: str, gateway: str) -> dict[str, str]:
+    """The headers of vsphere-ui's dynamic-items filter query, as VMware's "filter query" page lists them: JSON
+    both ways, no caching, the vsphere-ui endpoint URL (which vCenter manages the objects) and the session token
+    (to authenticate with that endpoint). Named as the SDK's sample names them; the node id, which VMware marks
+    unused, is left out (its header name is not documented)."""
+    return {"Cache-Control": "no-cache", "Pragma": "no-cache", "vmware-api-gateway-url": gateway,
+            "vmware-api-session-id": token}
+
+
+def visible_items(upstream: Upstream, dynamic_uri: str, object_id: str, token: str, gateway: str) -> set[str]:
     """Ids of the dynamic items the plug-in server shows for ``object_id``; none when it cannot tell."""
     try:
-        answer = upstream.json("POST", dynamic_uri, {"objectIds": [object_id]}, token)
+        answer = upstream.json("POST", dynamic_uri, {"objectIds": [object_id]}, filter_query_headers(token, gateway))
     except (PluginError, ValueError):
         return set()
     return {item["id"] for item in answer.get("dynamicItems", []) if item.get("visible")}

@@ -11,6 +11,8 @@ package main
 // The simulator reports about.apiVersion 6.5 (govmomi's default), where no
 // client sends the field; VCSIM_API_VERSION in its environment makes it
 // report another version, e.g. 8.0.2.0, as a vCenter that accepts it does.
+// Every simulator has govmomi's one instance uuid; VCSIM_INSTANCE_UUID gives
+// it another, as two vCenters (linked or not) have.
 
 import (
 	"bytes"
@@ -28,13 +30,18 @@ import (
 var (
 	serverCertificates     = map[string][]string{} // extension key → serverCertificate of each server entry
 	serverCertificatesLock sync.Mutex
-	apiVersionOnce         sync.Once
+	aboutOnce              sync.Once
 )
 
-func applyAPIVersion() {
-	apiVersionOnce.Do(func() {
+// applyAbout sets what the environment asks of about, before the first call is answered.
+func applyAbout() {
+	aboutOnce.Do(func() {
+		about := &simulator.Map.Get(vim25.ServiceInstance).(*simulator.ServiceInstance).Content.About
 		if v := strings.TrimSpace(os.Getenv("VCSIM_API_VERSION")); v != "" {
-			simulator.Map.Get(vim25.ServiceInstance).(*simulator.ServiceInstance).Content.About.ApiVersion = v
+			about.ApiVersion = v
+		}
+		if v := strings.TrimSpace(os.Getenv("VCSIM_INSTANCE_UUID")); v != "" {
+			about.InstanceUuid = v
 		}
 	})
 }
@@ -105,7 +112,7 @@ func withCertificates(answer []byte, certs []string) []byte {
 
 // serveServerCertificates serves the ExtensionManager calls that involve serverCertificate; false for others.
 func serveServerCertificates(next http.Handler, w http.ResponseWriter, r *http.Request, call soapCall, body []byte) bool {
-	applyAPIVersion()
+	applyAbout()
 	switch call.method {
 	case "RegisterExtension", "UpdateExtension":
 		var args registeredServers

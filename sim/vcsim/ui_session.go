@@ -41,6 +41,7 @@ const acquireCloneTicketEnvelope = `<?xml version="1.0" encoding="UTF-8"?>
 var returnval = regexp.MustCompile(`<returnval>([^<]+)</returnval>`)
 
 func instanceUUID() string {
+	applyAbout()
 	return simulator.Map.Get(vim25.ServiceInstance).(*simulator.ServiceInstance).Content.About.InstanceUuid
 }
 

@@ -57,6 +57,8 @@
       formatDateTime(ms) { return new Date(ms).toLocaleString(ctx.locale); },
       getSessionInfo(callback) { call("getSessionInfo").then(callback); },
       getPluginBackendInfo(callback) { call("getPluginBackendInfo").then(callback); },
+      // Synchronous, as VMware documents it: app.getApiEndpoints():app.ApiEndpoints.
+      getApiEndpoints() { return ctx.apiEndpoints; },
       navigateTo(options) { call("navigateTo", options); },
     },
     modal: {

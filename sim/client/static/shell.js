@@ -75,7 +75,9 @@
     initialize(frame) {
       return { contextObjects: JSON.parse(frame.dataset.context || "[]"),
                clientInfo: { type: "HTML", version: "stand-in" }, locale: navigator.language || "en-US",
-               theme: { name: theme }, navigationData: JSON.parse(frame.dataset.customData || "null") };
+               theme: { name: theme }, navigationData: JSON.parse(frame.dataset.customData || "null"),
+               // vsphere-ui's API endpoint, on the vCenter itself as in a real vCenter (here the simulator's).
+               apiEndpoints: { uiApiEndpoint: { fullUrl: shell.uiApiEndpoint } } };
     },
     getSessionInfo() { return { sessionToken: shell.token }; },
     getPluginBackendInfo() {
