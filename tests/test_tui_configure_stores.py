@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from tests.tui_pilot import async_test, editor, settled
+from tests.tui_pilot import async_test, editor, settled, show_step
 from tests.tui_stub import ROWS, StubApp, StubBackend
 from tui.configure_form import merged_value
 from tui.screens.wizard.configure import ConfigureWizardScreen
@@ -34,6 +34,7 @@ async def test_a_stored_volume_store_is_neither_removable_nor_movable():
     app = StubApp(configure)
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
+        await show_step(pilot, app, "storage")
         stores = volume_list(app)
         (stored,) = stores.items()
         assert not stored.query(".remove-item")

@@ -20,7 +20,7 @@ from tui.screens.wizard import WizardScreen
 from tui.screens.wizard.summary import SummaryPane
 from tui.widgets.compute_tree import ComputeTree
 from tui.widgets.item_list import ItemList
-from tests.tui_pilot import async_test, editor, make_app, messages, sim_target, until
+from tests.tui_pilot import async_test, editor, make_app, messages, sim_target, to_field, until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -160,9 +160,12 @@ async def test_cancelled_create_leaves_nothing(env, tmp_path, fresh_name):
         await pilot.press("n")
         await until(pilot, lambda: on_step(app, "general"), what="the wizard")
         editor(app, "name").value = name
+        await to_field(pilot, app, "compute.resource")
         tree = app.screen.query_one(ComputeTree)
         tree.select_node(next(n for n in tree.root.children if n.data.name == "DC0_C0"))
+        await to_field(pilot, app, "storage.image_stores")
         editor(app, "storage.image_stores").picker.value = "LocalDS_0"
+        await to_field(pilot, app, "network.bridge.port_group")
         editor(app, "network.bridge.port_group").value = "DC0_DVPG0"
         app.screen.go(len(app.screen.steps) - 1)
         await pilot.press("ctrl+n")

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable
 
 from sim.isos import ensure_isos
-from tests.tui_pilot import async_test, editor, make_app, sim_target, until
+from tests.tui_pilot import async_test, editor, make_app, sim_target, to_field, until
 from tests.vch_support import vch_spec
 from vic_machine.iso import check_isos
 from vic_machine.operations.configure_spec import current_spec
@@ -53,6 +53,7 @@ async def configure(pilot, app, name: str, values: dict[str, str]) -> tuple[str,
     wizard = await until(pilot, lambda: isinstance(app.screen, ConfigureWizardScreen) and app.screen,
                          what="the configure wizard")
     for path, text in values.items():
+        await to_field(pilot, app, path)
         editor(app, path).value = text
     wizard.go(len(wizard.steps) - 1)
     await pilot.pause()
@@ -78,9 +79,11 @@ async def test_configure_live_then_restart_change(env, tmp_path):
         await open_list_at(pilot, app, "tui-conf")
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ConfigureWizardScreen), what="the configure wizard")
+        await to_field(pilot, app, "compute.cpu.limit")
         assert editor(app, "compute.cpu.limit").value == "2000"
+        await to_field(pilot, app, "network.public.nameservers")
         assert editor(app, "network.public.nameservers").value == "192.0.2.53"
-        assert not any(row.path == "name" for row in app.screen.query("FieldRow").results())
+        assert not any(desc["path"] == "name" for step in app.screen.steps for desc in step["fields"])
         await pilot.press("escape")
 
         changes, asked = await configure(pilot, app, "tui-conf", {"compute.cpu.limit": "3000"})
@@ -97,7 +100,9 @@ async def test_configure_live_then_restart_change(env, tmp_path):
         await open_list_at(pilot, app, "tui-conf")
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ConfigureWizardScreen), what="the configure wizard")
+        await to_field(pilot, app, "compute.cpu.limit")
         assert editor(app, "compute.cpu.limit").value == "3000"
+        await to_field(pilot, app, "network.public.nameservers")
         assert editor(app, "network.public.nameservers").value == "192.0.2.54"
 
     spec, _ = current_spec(session, find_vch(session, name="tui-conf"))

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from sim.isos import ensure_isos
 from tests.support import session_for
-from tests.tui_pilot import async_test, editor, make_app, messages, settled, sim_target, until
+from tests.tui_pilot import async_test, editor, make_app, messages, settled, sim_target, to_field, until
 from tests.vch_support import vch_spec
 from tui.app import main
 from tui.screens.confirm import ConfirmScreen
@@ -68,11 +68,15 @@ def on_step(app, step: str) -> bool:
 
 async def to_summary(pilot, app, name: str) -> None:
     """Fill what a create needs, then the summary."""
+    await to_field(pilot, app, "name")
     editor(app, "name").value = name
+    await to_field(pilot, app, "compute.resource")
     tree = app.screen.query_one(ComputeTree)
     tree.select_node(next(n for n in tree.root.children if n.data.name == "DC0_C0"))
     await pilot.pause()
+    await to_field(pilot, app, "storage.image_stores")
     editor(app, "storage.image_stores").picker.value = "LocalDS_0"
+    await to_field(pilot, app, "network.bridge.port_group")
     editor(app, "network.bridge.port_group").value = "DC0_DVPG0"
     app.screen.go(len(app.screen.steps) - 1)
     await pilot.pause()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui_pilot import async_test, editor, messages, settled, until
+from tests.tui_pilot import async_test, editor, messages, settled, show_step, until
 from tests.tui_stub import StubApp, StubBackend, inventory
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.progress import ProgressScreen
@@ -28,13 +28,16 @@ def wizard(stub):
 async def fill(pilot, app, name: str = "vch-new") -> None:
     """What a create needs: a name, DC0_C0, the image datastore, the bridge."""
     editor(app, "name").value = name
+    await show_step(pilot, app, "compute")
     tree = app.screen.query_one(ComputeTree)
     tree.select_node(next(n for n in tree.root.children if n.data.name == "DC0_C0"))
     await pilot.pause()
+    await show_step(pilot, app, "storage")
     store = editor(app, "storage.image_stores")
     getattr(store, "picker", store).value = "LocalDS_0"  # the datastore beside its folder
+    await show_step(pilot, app, "networks")
     editor(app, "network.bridge.port_group").value = "DC0_DVPG0"
-    await pilot.pause()
+    await show_step(pilot, app, "general")
 
 
 async def next_step(pilot, app) -> None:

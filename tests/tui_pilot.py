@@ -29,6 +29,21 @@ def make_app(target: Target, config: Path, isos: tuple[Path, Path], *, backend_c
                   open_backend=lambda t: backend_class.connect(t, isos=isos, cert_root=config / "certs"))
 
 
+async def show_step(pilot: Any, app: VicTui, step_id: str) -> None:
+    """Go to a wizard step as Next and Back do (without the check), once its fields are mounted."""
+    screen = app.screen
+    screen.go([step["id"] for step in screen.steps].index(step_id))
+    await until(pilot, lambda: step_id not in screen.forms or screen.forms[step_id].initial is not None,
+                what=f"the wizard's {step_id} step")
+
+
+async def to_field(pilot: Any, app: VicTui, path: str) -> None:
+    """Go to the wizard step holding the field at ``path``, as a user would before typing into it."""
+    step = next(step["id"] for step in app.screen.steps if any(d["path"] == path for d in step["fields"]))
+    if step != app.screen.step_id:
+        await show_step(pilot, app, step)
+
+
 async def until(pilot: Any, condition: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
     """Let the app run until ``condition()`` is true; fail with ``what`` (and the screen) after ``timeout``."""
     deadline = time.monotonic() + timeout

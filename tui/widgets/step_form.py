@@ -43,6 +43,8 @@ class StepForm(VerticalScroll):
         self.extra_rows = list(extra_rows)
         self.advanced_open = advanced_open
         self._fields: list[FieldRow | ItemList] = []
+        self.initial: dict[str, Any] | None = None  # the values before the user touched them, once mounted
+        self._when_ready: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="step-message", markup=False)
@@ -59,6 +61,20 @@ class StepForm(VerticalScroll):
                              id=f"advanced-{self.step['id']}"):
                 for desc in advanced:
                     yield self._make(desc)
+
+    def on_mount(self) -> None:
+        # A wizard mounts a step when it is first shown: what it asked of it before waits until now.
+        self.initial = self.read()[0]
+        for call in self._when_ready:
+            call()
+        self._when_ready.clear()
+
+    def when_ready(self, call: Callable[[], None]) -> None:
+        """Run ``call`` now if the fields are mounted, else once they are."""
+        if self.initial is None:
+            self._when_ready.append(call)
+        else:
+            call()
 
     def _make(self, desc: dict) -> FieldRow | ItemList:
         widget: FieldRow | ItemList

@@ -22,7 +22,6 @@ from tui.backend import VchRow
 from tui.configure_form import configure_steps, display_value, is_live, merged_value, value_at
 from tui.form_values import set_value
 from tui.screens.wizard.wizard import WizardScreen
-from tui.widgets.step_form import StepForm
 
 RESTART_NOTE = ("The endpoint VM is restarted: the Docker API is unavailable until it is back up. A snapshot is "
                 "taken first; if anything fails the VCH is returned to it, running its old configuration.")
@@ -155,8 +154,7 @@ class ConfigureWizardScreen(WizardScreen):
         from tui.screens.lifecycle_progress import ConfigureProgressScreen
 
         self._done_checking()
-        labels = {child.path: child.desc["label"] for form in self.query(StepForm).results()
-                  for child in form.fields()}
+        labels = {desc["path"]: desc["label"] for step in self.steps for desc in step["fields"]}
         changed = ", ".join(labels.get(path, path) for path in _fields_of(planned.changed, labels))
         text = f"Changes: {changed}.\n\n{RESTART_NOTE if planned.needs_restart else LIVE_NOTE}"
         text += "".join(f"\n! {warning}" for warning in planned.warnings)

@@ -96,7 +96,7 @@ class WizardScreen(RecheckActions, Screen):
         self.checking = False
         self.failed: str | None = None  # the step whose last check found errors
         self.firewall: Finding | None = None  # its firewall error, which Fix firewall can fix
-        self.initial: dict[str, Any] = {}
+        self.forms: dict[str, StepForm] = {}  # made in compose, each mounted when first shown
         self.progress: Any = None
         self.iso_rows: list[FieldRow] = []  # made in compose: widgets belong to the app's thread
 
@@ -113,14 +113,17 @@ class WizardScreen(RecheckActions, Screen):
             self.iso_rows = self._iso_rows()
         yield Header()
         yield StepBar([step["title"] for step in self.steps], id="step-bar")
-        with ContentSwitcher(initial=f"step-{self.steps[0]['id']}", id="steps"):
-            for step in self.steps:
-                if step["fields"]:
-                    extra = self.iso_rows if step["id"] == "general" else []
-                    yield StepForm(step, lambda desc: make_editor(desc, self.inventory), extra_rows=extra,
-                                   advanced_open=self.ADVANCED_OPEN)
-                else:
-                    yield self.summary_pane()
+        # Only the first step is mounted now: mounting every step's fields took seconds on a big inventory, so
+        # each is mounted when first shown. A step never shown holds its defaults, which the spec has anyway.
+        self.forms = {step["id"]: StepForm(step, lambda desc: make_editor(desc, self.inventory),
+                                           extra_rows=self.iso_rows if step["id"] == "general" else [],
+                                           advanced_open=self.ADVANCED_OPEN)
+                      for step in self.steps if step["fields"]}
+        first = self.steps[0]["id"]
+        with ContentSwitcher(initial=f"step-{first}", id="steps"):
+            if first in self.forms:
+                yield self.forms[first]
+            yield self.summary_pane()
         yield FieldHelp(id="field-help")
         with Horizontal(id="wizard-buttons"):
             yield Button("Fix firewall", id="fix-firewall", variant="warning", compact=True, classes="-hidden")
@@ -132,9 +135,6 @@ class WizardScreen(RecheckActions, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = self.sub_title or "New virtual container host"
-        # What the editors read before the user touches them: a field is changed when it reads otherwise.
-        for form in self.query(StepForm).results():
-            self.initial.update(form.read()[0])
         self.go(0)
 
     def summary_pane(self) -> Widget:
@@ -146,15 +146,22 @@ class WizardScreen(RecheckActions, Screen):
         return self.steps[self.index]["id"]
 
     def form(self, step_id: str) -> StepForm:
-        return self.query_one(f"#step-{step_id}", StepForm)
+        """A step's form, mounted (hidden) if it was not yet: its fields exist once it is ready."""
+        form = self.forms[step_id]
+        if form.parent is None:
+            form.display = False  # until the switcher shows it
+            self.query_one(ContentSwitcher).mount(form)
+        return form
 
     def changed(self) -> list[tuple[Any, Any]]:
         """The fields (rows or item lists) whose value differs from what they started with, with that value."""
         out = []
-        for form in self.query(StepForm).results():
+        for form in self.forms.values():
+            if form.initial is None:
+                continue  # never shown: nothing was typed there
             values, _ = form.read()
             out += [(child, values[child.path]) for child in form.fields()
-                    if child.path in values and values[child.path] != self.initial.get(child.path)]
+                    if child.path in values and values[child.path] != form.initial.get(child.path)]
         return out
 
     def has_changes(self) -> bool:
@@ -170,7 +177,7 @@ class WizardScreen(RecheckActions, Screen):
         ok = True
         for step in self.steps:
             if step["fields"]:
-                read = self.form(step["id"]).apply(spec)
+                read = self.forms[step["id"]].apply(spec)
                 ok = ok and (read or step["id"] != self.step_id)
         return spec, ok
 
@@ -236,7 +243,8 @@ class WizardScreen(RecheckActions, Screen):
 
     def _show_step(self, step: str, findings: list[Finding], note: str = "") -> None:
         """Show a step's findings, and whether Re-check and Fix firewall are offered on it."""
-        self.form(step).show_findings(findings, note)
+        form = self.form(step)
+        form.when_ready(lambda: form.show_findings(findings, note))
         errors = [f for f in findings if f.level == "error"]
         self.failed = step if errors else (None if self.failed == step else self.failed)
         if self.failed == step or not errors:
@@ -312,6 +320,8 @@ class WizardScreen(RecheckActions, Screen):
 
     def go(self, index: int, spec: VchSpec | None = None) -> None:
         self.index = max(0, min(index, len(self.steps) - 1))
+        if self.step_id in self.forms:
+            self.form(self.step_id)
         self.query_one(ContentSwitcher).current = f"step-{self.step_id}"
         self.query_one(StepBar).show_step(self.index)
         self.query_one("#back", Button).disabled = self.index == 0
@@ -325,11 +335,16 @@ class WizardScreen(RecheckActions, Screen):
             self.show_summary(spec or self.build_spec()[0])
             self.call_after_refresh(self.query_one("#next", Button).focus)
         else:
-            # Stored items' fixed fields (Configure) are disabled: the first field that takes input gets the focus.
-            first = next((e for e in self.form(self.step_id).editors() if not e.disabled),
-                         self.query_one("#next", Button))
-            # The step just became visible: focus once it is laid out, or the focus is refused.
-            self.call_after_refresh(first.focus)
+            form = self.form(self.step_id)
+
+            def focus_first() -> None:
+                self._scope_pickers()  # the step's pickers may have just been mounted
+                # Stored items' fixed fields (Configure) are disabled: the first field taking input gets the focus.
+                first = next((e for e in form.editors() if not e.disabled), self.query_one("#next", Button))
+                # The step just became visible: focus once it is laid out, or the focus is refused.
+                self.call_after_refresh(first.focus)
+
+            form.when_ready(focus_first)
 
     def show_summary(self, spec: VchSpec) -> None:
         self.query_one(SummaryPane).show(spec, self.backend.target, self.backend.thumbprint, self.iso_paths())
