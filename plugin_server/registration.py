@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pyVmomi import vim
 
 import plugin_server
+from plugin_server.vcenter_only import require_vcenter
 from vic_machine.errors import Conflict, FieldError, InputError, NotFound, TargetError
 from vic_machine.target import normalize_thumbprint
 from vic_machine.vsphere.certificate import fetch_certificate, thumbprints
@@ -135,6 +136,7 @@ def server_thumbprint(url: str, timeout: float = 10.0) -> str:
 
 def find_registration(session: Session, key: str = EXTENSION_KEY) -> RegisteredPlugin | None:
     """Our extension as vCenter holds it, or None when ``key`` is not registered."""
+    require_vcenter(session, "register or look up the vSphere Client plug-in")
     with vsphere_call(f"look up the extension {key}", obj=session.target.display):
         ext = session.content.extensionManager.FindExtension(key)
     if ext is None:

@@ -24,6 +24,7 @@ from plugin_server.errors import ApiError, status_of
 from plugin_server.schemas import ErrorSchema
 from vic_machine import spec as vch_spec
 from vic_machine.errors import FieldError, InputError, VicError
+from vic_machine.esxi.defaults import with_host_defaults
 from vic_machine.inventory import take_snapshot
 from vic_machine.operations.cert import server_certificate
 from vic_machine.operations.containers import list_containers
@@ -113,10 +114,13 @@ class _Outcome:
 
 def _create(body, target: str, datacenter: str = ""):
     spec, unknown = vch_spec.load_lenient(without_ours(body if body is not None else {}))
-    vch_spec.validate_input(spec)
+    # What is required depends on the target: an ESXi host has defaults for the compute resource and bridge.
+    vch_spec.validate_input(spec, required=False)
     call = call_for(target, datacenter)
     session = call.session
     inventory = take_snapshot(session, datacenter)
+    spec = with_host_defaults(spec, inventory)
+    vch_spec.validate_input(spec)
     # Claimed before it is validated: a second create of the same name while one runs is 409 at once.
     subject = f"{call.target_key}/{inventory.datacenter}/{spec.name}"
     claimed = claim(subject)

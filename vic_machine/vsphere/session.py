@@ -57,6 +57,10 @@ class Session:
     user: str = ""
     _closed: bool = field(default=False, repr=False)
 
+    def __post_init__(self) -> None:
+        # Tasks are read through the stub alone (vic_machine.vsphere.tasks): it must know this endpoint's collector.
+        self.stub.property_collector = self.content.propertyCollector._moId
+
     @property
     def round_trips(self) -> int:
         return self.stub.round_trips
@@ -136,7 +140,6 @@ def connect(
         )
         si = vim.ServiceInstance("ServiceInstance", stub)
         content = si.RetrieveContent()
-        stub.property_collector = content.propertyCollector._moId
     except CertificateMismatch as exc:
         raise UntrustedCertificate(target.display, exc.sha1, exc.sha256, given=pin) from None
     except Exception as exc:  # noqa: BLE001 - the translation edge, as vsphere_call
