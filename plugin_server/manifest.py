@@ -1,8 +1,11 @@
 """The vSphere Client remote plug-in manifest (``plugin.json``), rendered from ``manifest/``.
 
-``manifest/plugin.json`` is the document without its strings; ``manifest/i18n/<locale>.json`` hold the strings
-(``{key: text}``), merged here into ``definitions.i18n``. Every URI in the manifest is relative to the directory
-``plugin.json`` is served from, which is what lets vCenter's reverse proxy serve the plug-in under its own prefix.
+``manifest/plugin.json`` is the document without its strings and requirements; ``manifest/i18n/<locale>.json``
+hold the strings (``{key: text}``), merged here into ``definitions.i18n``; ``manifest/releases.json`` holds, for
+each vSphere Client feature set, the manifest's file name, its requirements and whether that release has dynamic
+Summary cards (where it does not, the VM card is a static one and the view decides what it shows). Every URI in
+the manifest is relative to the directory ``plugin.json`` is served from, which is what lets vCenter's reverse
+proxy serve the plug-in under its own prefix.
 
 The contract with the routes that serve what the manifest names (paths relative to ``plugin.json``'s directory):
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,22 +51,52 @@ def load_strings(directory: Path = MANIFEST_DIR / "i18n") -> dict[str, dict[str,
     return definitions
 
 
-def render_manifest(base_uri: str = "") -> dict[str, Any]:
-    """Build the ``plugin.json`` document, its strings merged in.
+@dataclass(frozen=True)
+class Release:
+    """One manifest of the multi-manifest: for the vSphere Client ``release`` and later ones."""
+
+    file: str
+    release: str
+    dynamic_summary: bool
+    requirements: dict[str, Any]
+
+
+def load_releases(path: Path = MANIFEST_DIR / "releases.json") -> list[Release]:
+    """The manifests, newest feature set first (the order vsphere-ui tries them in)."""
+    entries = json.loads(path.read_text(encoding="utf-8"))["manifests"]
+    return [Release(e["file"], e["release"], e["dynamicSummary"], e["requirements"]) for e in entries]
+
+
+def render_manifest(base_uri: str = "", release: Release | None = None) -> dict[str, Any]:
+    """Build the manifest document for ``release`` (default: the newest), its strings merged in.
 
     :param base_uri: a relative path prefixed to every URI (e.g. ``"v2/"``), for a server that serves the
         views below a sub-path of ``plugin.json``'s directory; empty keeps the URIs as written.
     :raise ValueError: when ``base_uri`` is absolute: the client only proxies paths relative to the manifest.
     """
     prefix = _relative_prefix(base_uri)
-    document = json.loads((MANIFEST_DIR / "plugin.json").read_text(encoding="utf-8"))
+    release = release or load_releases()[0]
+    body = json.loads((MANIFEST_DIR / "plugin.json").read_text(encoding="utf-8"))
+    document = {"manifestVersion": body.pop("manifestVersion"), "requirements": dict(release.requirements), **body}
     strings = load_strings()
     locales = sorted({locale for texts in strings.values() for locale in texts})
     document.setdefault("definitions", {})["i18n"] = {"locales": locales, "definitions": strings}
+    if not release.dynamic_summary:
+        _static_summaries(document)
     if prefix:
         for node, key in _uri_slots(document):
             node[key] = prefix + node[key]
     return document
+
+
+def _static_summaries(document: dict[str, Any]) -> None:
+    # A release without dynamic Summary cards shows the card on every object of its type; the view tells.
+    for spec in document.get("objects", {}).values():
+        summary = spec.get("summary")
+        if summary:
+            summary.pop("dynamicUri", None)
+            for key in ("dynamic", "id"):
+                summary["view"].pop(key, None)
 
 
 def referenced_uris(document: dict[str, Any]) -> set[str]:

@@ -29,8 +29,9 @@ from vic_machine.vsphere.collector import retrieve
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PUBLIC = {"/container/hello", "/container/version", "/container/wizard", "/container/api",
-          "/container/openapi.json", "/plugin.json", "/api/about", "/api/create-command",
+PUBLIC = {"/container/hello", "/container/version", "/container/health", "/container/wizard", "/container/api",
+          "/container/openapi.json", "/plugin.json", "/plugin-multi-manifest.zip", "/plugin-80.json",
+          "/plugin-70u2.json", "/api/about", "/api/create-command",
           "/ui/", "/ui/icons.svg", "/ui/vendor/<name>", "/ui/<path:path>", "/static/<path:filename>"}
 
 

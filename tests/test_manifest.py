@@ -105,7 +105,9 @@ def test_schema_check_catches_a_stray_key(doc):
 def test_versions(doc):
     requirements = doc["requirements"]
     assert doc["manifestVersion"] == requirements["plugin.api.version"] == "1.2.0"
-    assert requirements["vcenter.server"] == {"version": "[7.0,)", "environments": ["onprem"]}
+    # The newest release's manifest (each release's own: tests/test_manifest_releases.py); never 7.0 GA, which
+    # has neither manifest 1.2.0 nor dynamic extensions.
+    assert requirements["vcenter.server"] == {"version": "[8.0,)", "environments": ["onprem"]}
     assert all(v in VERSIONS for v in (doc["manifestVersion"], requirements["plugin.api.version"]))
     # dynamic items only work when the client is told the plug-in needs them
     assert any(node.get("dynamic") for node in walk(doc["objects"]))

@@ -21,7 +21,8 @@ from plugin_server.api import models
 from plugin_server.api.args import ApiBlueprint
 from plugin_server.auth import pinned_target, target_for_guid, user_session
 from plugin_server.errors import ApiError
-from plugin_server.manifest import ICON_FILE, dynamic_items, render_manifest
+from plugin_server.manifest import ICON_FILE, dynamic_items, load_releases, render_manifest
+from plugin_server.manifest_package import LEGACY_MANIFEST, MULTI_MANIFEST_ZIP, manifest_named, multi_manifest_zip
 from plugin_server.static_files import send_static
 from vic_machine import spec as vch_spec
 from vic_machine.extraconfig import is_container, is_vch
@@ -69,14 +70,26 @@ FlaskBlueprint.add_url_rule(blp, "/ui/vendor/<name>", "ui_vendor", _vendor)
 FlaskBlueprint.add_url_rule(blp, "/ui/<path:path>", "ui_file", _static)
 
 
+def _multi_manifest():
+    return current_app.response_class(multi_manifest_zip(), mimetype="application/zip")
+
+
+# What vCenter is registered with (the multi-manifest) and each manifest in it, beside plugin.json.
+FlaskBlueprint.add_url_rule(blp, f"/{MULTI_MANIFEST_ZIP}", "multi_manifest", _multi_manifest)
+for _release in load_releases():
+    FlaskBlueprint.add_url_rule(blp, f"/{_release.file}", f"manifest_{_release.file.replace('.', '_')}",
+                                lambda name=_release.file: jsonify(manifest_named(name)))
+
+
 @blp.route("/plugin.json")
 class Manifest(MethodView):
     @blp.doc(security=[])
     @blp.response(200, {"type": "object", "description": "The remote plug-in manifest, in the vSphere Client's "
                                                          "format"})
     def get(self):
-        """The remote plug-in manifest the vSphere Client downloads."""
-        return jsonify(render_manifest())
+        """The remote plug-in manifest for the oldest supported vSphere Client release (7.0 U2), which every
+        supported release loads; register plugin-multi-manifest.zip beside it to get each release's own."""
+        return jsonify(manifest_named(LEGACY_MANIFEST))
 
 
 def parse_object_id(object_id: str) -> tuple[str, str, str]:

@@ -32,10 +32,12 @@ class RunningClient:
 
 
 def start_client(host: str, port: int, thumbprint: str, *, listen: str = "127.0.0.1:0",
-                 default_user: str = "", extension_key: str = "com.vmware.vic") -> RunningClient:
-    """Serve the stand-in for the vCenter at ``host:port`` (certificate pinned by ``thumbprint``)."""
+                 default_user: str = "", extension_key: str = "com.vmware.vic",
+                 release: str = "8.0") -> RunningClient:
+    """Serve the stand-in for the vCenter at ``host:port`` (certificate pinned by ``thumbprint``), applying the
+    manifest rules of the vSphere Client ``release`` ("8.0" or "7.0u2")."""
     config = ClientConfig(host=host, port=port, thumbprint=thumbprint, extension_key=extension_key,
-                          default_user=default_user)
+                          default_user=default_user, release=release)
     bind_host, _, bind_port = listen.rpartition(":")
     server = make_server(bind_host or "127.0.0.1", int(bind_port or 0), create_client_app(config), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="vsphere-client-stand-in", daemon=True)

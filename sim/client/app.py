@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, session, url_for
 
+from sim.client import manifest_rules
 from sim.client import plugin as plug
 from sim.client import vcenter
 from vic_machine.errors import VicError
@@ -34,6 +35,8 @@ class ClientConfig:
     default_user: str = ""
     # What the views' getApiEndpoints().uiApiEndpoint.fullUrl says: vsphere-ui's API on the vCenter itself.
     ui_api_endpoint: str = ""
+    # Which vSphere Client's manifest rules apply (sim.client.manifest_rules.RELEASES): "8.0" or "7.0u2".
+    release: str = "8.0"
     sessions: dict[str, Session] = field(default_factory=dict)
     manifests: dict[tuple, dict] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -74,16 +77,17 @@ def create_client_app(config: ClientConfig) -> Flask:
             return PluginView(error=f"Reading the extension failed: {exc}")
         if registration is None:
             return PluginView(error=f"No remote plug-in {config.extension_key} is registered in this vCenter")
-        cache_key = (registration.manifest_url, registration.thumbprint, registration.version)
+        cache_key = (registration.manifest_url, registration.thumbprint, registration.version, config.release)
         try:
             with config.lock:
                 manifest = config.manifests.get(cache_key)
             if manifest is None:
-                manifest = plug.fetch_manifest(registration.manifest_url, registration.thumbprint)
+                manifest = plug.fetch_manifest(registration.manifest_url, registration.thumbprint,
+                                               manifest_rules.RELEASES[config.release])
                 with config.lock:
                     config.manifests[cache_key] = manifest
         except (plug.PluginError, ValueError) as exc:
-            return PluginView(registration=registration, error=f"Cannot load plugin.json: {exc}")
+            return PluginView(registration=registration, error=f"Cannot load the plug-in's manifest: {exc}")
         upstream = plug.Upstream.for_manifest(registration.manifest_url, registration.thumbprint)
         return PluginView(registration, manifest, upstream)
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from sim.client import manifest_rules
+
 
 class PluginError(RuntimeError):
     """The plug-in server could not be reached, or did not present the registered certificate."""
@@ -72,10 +74,19 @@ class Upstream:
         return json.loads(data)
 
 
-def fetch_manifest(manifest_url: str, thumbprint: str) -> dict:
-    """Download ``plugin.json`` from its registered URL, refusing any other certificate."""
+def fetch_manifest(manifest_url: str, thumbprint: str, release: manifest_rules.ClientRelease) -> dict:
+    """Download the registered manifest (plugin.json, or a multi-manifest zip), refusing any other certificate,
+    and pick what the vSphere Client ``release`` deploys from it.
+
+    :raise manifest_rules.ManifestRefused: no manifest there fits ``release``.
+    """
     upstream = Upstream.for_manifest(manifest_url, thumbprint)
-    return upstream.json("GET", urlsplit(manifest_url).path.rsplit("/", 1)[-1])
+    name = urlsplit(manifest_url).path.rsplit("/", 1)[-1]
+    response = upstream.open("GET", name)
+    data = response.read()
+    if response.status >= 400:
+        raise PluginError(f"GET {name} answered {response.status}: {data[:200]!r}")
+    return manifest_rules.load(name, data, release)
 
 
 def filter_query_headers(token: str, gateway: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ from typing import Any
 from werkzeug.serving import make_server
 
 from plugin_server.app import create_app
+from plugin_server.manifest_package import LEGACY_MANIFEST, MULTI_MANIFEST_ZIP
 from plugin_server.tls import certificate_thumbprint, ensure_certificate
 from sim.client import RunningClient, start_client
 from plugin_server.registration import register
@@ -33,7 +34,7 @@ class Stack:
     """The running pieces and their addresses."""
 
     sim: Simulator
-    plugin_url: str
+    plugin_url: str  # plugin.json's URL: the base of the server's paths (the registration names the zip beside it)
     plugin_thumbprint: str
     client: RunningClient
     _stops: list[Any] = field(default_factory=list)
@@ -70,8 +71,9 @@ def start_plugin_server(sim: Simulator, state_dir: Path, **config: Any) -> tuple
     return f"https://127.0.0.1:{server.server_port}/plugin.json", certificate_thumbprint(cert), stop
 
 
-def start_stack(sim: Simulator | None = None, **config: Any) -> Stack:
-    """Start (or reuse ``sim``), serve and register the plug-in, and start the stand-in."""
+def start_stack(sim: Simulator | None = None, release: str = "8.0", **config: Any) -> Stack:
+    """Start (or reuse ``sim``), serve and register the plug-in (its multi-manifest, as for a real vCenter), and
+    start the stand-in playing the vSphere Client ``release``."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
     stops: list[Any] = []
     if sim is None:
@@ -85,8 +87,8 @@ def start_stack(sim: Simulator | None = None, **config: Any) -> Stack:
     stops.append(stop_server)
     admin = login(sim.host, sim.port, sim.thumbprint_sha256, sim.username, sim.password)
     try:
-        register(admin, url, thumbprint, force=True)
+        register(admin, url.replace(LEGACY_MANIFEST, MULTI_MANIFEST_ZIP), thumbprint, force=True)
     finally:
         admin.logout()
-    client = start_client(sim.host, sim.port, sim.thumbprint_sha256, default_user=sim.username)
+    client = start_client(sim.host, sim.port, sim.thumbprint_sha256, default_user=sim.username, release=release)
     return Stack(sim, url, thumbprint, client, stops)
