@@ -38,30 +38,45 @@ def _reporting(func):
     return wrapper
 
 
-def _thumbprint_of_server(url: str, given: str | None, cert: Path | None) -> str:
+def _server_identity(url: str, given: str | None, cert: Path | None) -> tuple[str, str]:
+    """(SHA-256 thumbprint, PEM certificate or "") of the plug-in server: from --thumbprint-of-server (no
+    certificate then), --server-cert, or what the server at --url presents. A certificate must name --url's host
+    in its subjectAltName, as vCenter 8.0 wants of serverCertificate."""
     if given and cert:
         raise InputError(FieldError("server_thumbprint", "give --thumbprint-of-server or --server-cert, not both"))
     if given:
-        return normalize_thumbprint(given, "server_thumbprint")
+        return normalize_thumbprint(given, "server_thumbprint"), ""
     if cert:
         try:
-            return thumbprint_sha256(cert.read_bytes())
+            pem = cert.read_text(encoding="ascii")
+            thumbprint = thumbprint_sha256(pem.encode())
         except (OSError, ValueError, InputError):
             raise InputError(FieldError("server_cert", f"{cert} holds no PEM certificate")) from None
-    thumbprint = registration.server_thumbprint(url)
-    click.echo(f"The plug-in server presents a certificate with SHA-256 thumbprint {thumbprint}")
-    click.echo("  (compare it with the one `vic-plugin serve` printed at start)")
-    return thumbprint
+    else:
+        pem = registration.server_certificate(url)
+        thumbprint = thumbprint_sha256(pem.encode())
+        click.echo(f"The plug-in server presents a certificate with SHA-256 thumbprint {thumbprint}")
+        click.echo("  (compare it with the one `vic-plugin serve` printed at start)")
+    problems = registration.certificate_problems(pem, url)
+    if problems:
+        raise InputError(FieldError("server_cert", "; ".join(problems)
+                                    + " (vic-plugin serve --hostname NAME makes a certificate for NAME)"))
+    host, _ = registration.check_manifest_url(url)
+    click.echo(f"The certificate names {host}, the host of --url, in its subjectAltName")
+    return thumbprint, pem
 
 
 @click.command(short_help="Register the plug-in in vCenter.")
 @target_options
-@click.option("--url", required=True, help="https URL of the plug-in's plugin.json, as vCenter will reach it")
+@click.option("--url", required=True,
+              help="https URL of the plug-in's manifest as vCenter will reach it: plugin-multi-manifest.zip (each "
+                   "vSphere Client release its own manifest) or plugin.json")
 @_key_option
 @click.option("--thumbprint-of-server", "server_thumbprint",
               help="SHA-256 thumbprint of the plug-in server's certificate (default: read from --url)")
 @click.option("--server-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The plug-in server's certificate (PEM), to take its thumbprint from")
+              help="The plug-in server's certificate (PEM), registered with its thumbprint (default: the one the "
+                   "server at --url presents)")
 @click.option("--admin-email", multiple=True, help="Administrator's e-mail address (default: the vCenter user)")
 @_reporting
 def register(target, force, url, key, server_thumbprint, server_cert, admin_email) -> None:
@@ -70,11 +85,12 @@ def register(target, force, url, key, server_thumbprint, server_cert, admin_emai
     --force also replaces a registration of the same version that differs.
     """
     registration.check_manifest_url(url)
-    thumbprint = _thumbprint_of_server(url, server_thumbprint, server_cert)
+    thumbprint, certificate = _server_identity(url, server_thumbprint, server_cert)
     session = open_session(target, force)
     try:
         result = registration.register(session, url, thumbprint, key=key, version=plugin_server.__version__,
-                                       admin_email=list(admin_email), force=force)
+                                       admin_email=list(admin_email), force=force, certificate=certificate)
+        api = session.about().apiVersion
     finally:
         session.logout()
     where = target.display
@@ -89,6 +105,10 @@ def register(target, force, url, key, server_thumbprint, server_cert, admin_emai
         click.echo(f"Updated {key} in {where} from {result.previous_version} to {result.version}")
     for change in result.changes:
         click.echo(f"  {change}")
+    if result.certificate:
+        click.echo("  with the server's certificate (serverCertificate) and its SHA-256 thumbprint")
+    elif certificate:
+        click.echo(f"  with the SHA-256 thumbprint alone: vCenter's API {api} has no serverCertificate (8.0.2 has)")
 
 
 @click.command()
@@ -133,6 +153,7 @@ def _print_status(result: registration.RegistrationStatus, where: str) -> None:
         click.echo(f"  vCenter holds:  version {held.version}")
         click.echo(f"                  URL {held.url}")
         click.echo(f"                  thumbprint {held.server_thumbprint or '(none)'}")
+        click.echo(f"                  certificate {'held (serverCertificate)' if held.server_certificate else '(none)'}")
     else:
         click.echo("  vCenter holds:  nothing")
     if result.server_version or result.server_thumbprint:

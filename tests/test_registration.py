@@ -164,7 +164,7 @@ def test_older_registered_version_is_updated(sim, server, key):
 
 
 def test_server_cert_option_gives_the_thumbprint(sim, server, key, vic_plugin, tmp_path):
-    cert, _ = make_self_signed("plugin.example.com")
+    cert, _ = make_self_signed("127.0.0.1")  # the host of the URL: vCenter 8.0 wants it in the SAN
     (tmp_path / "cert.pem").write_bytes(cert)
     result = vic_plugin("register", "--url", server.url, "--key", key, "--server-cert", str(tmp_path / "cert.pem"))
     assert result.exit_code == 0, result.output
