@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from vic_machine.errors import VicError
+from vic_machine.spec import wizard_description
 
 from tui.backend import VchRow
 from tui.errors import user_message
@@ -178,7 +179,9 @@ class VchListScreen(VchLifecycleActions, Screen):
             self.app.call_from_thread(self.notify, f"Cannot read the inventory: {user_message(exc)}",
                                       severity="error", timeout=10)
             return
-        self.app.call_from_thread(lambda: self.app.push_screen(WizardScreen(self.backend, inventory)))
+        # On an ESXi host that no vCenter manages, the wizard leaves out what only vCenter has.
+        steps = wizard_description(esxi=inventory.esxi)["steps"]
+        self.app.call_from_thread(lambda: self.app.push_screen(WizardScreen(self.backend, inventory, steps)))
 
     def _chosen(self) -> VchRow | None:
         row = self.current()

@@ -73,8 +73,28 @@ def describe_field(info: FieldInfo) -> dict:
     }
 
 
-def wizard_description() -> dict:
+# What only vCenter has (DRS VM groups, roles and permissions): left out of the wizard for an ESXi host.
+VCENTER_ONLY = frozenset({"compute.affinity.use_vm_group", "endpoint.operations_credentials.grant_permissions"})
+# What an ESXi host fills in when left empty (vic_machine.esxi.defaults), and how the wizard says so.
+ESXI_DEFAULTS = {
+    "compute.resource": "On an ESXi host: the host itself when none is chosen.",
+    "network.bridge.port_group": "On an ESXi host: when none is chosen (or the name is not a port group of the "
+                                 "host), a virtual switch and a port group of that name (the VCH's) are made, "
+                                 "and removed with the VCH.",
+}
+
+
+def _for_esxi(entry: dict) -> dict:
+    if entry["path"] in ESXI_DEFAULTS:
+        entry = {**entry, "required": False, "help": f"{entry['help']} {ESXI_DEFAULTS[entry['path']]}"}
+    return entry
+
+
+def wizard_description(esxi: bool = False) -> dict:
     """The wizard's steps in order, each with its title and fields.
+
+    ``esxi``: for an ESXi host that no vCenter manages, without what only vCenter has (``VCENTER_ONLY``), and
+    with the compute resource and bridge network optional (``ESXI_DEFAULTS``).
 
     A list of objects (container networks, volume stores) is one entry of type ``object`` with
     ``multiple: true`` whose ``fields`` describe one item; item paths use ``[]``
@@ -85,9 +105,9 @@ def wizard_description() -> dict:
     by_id = {step["id"]: step for step in steps}
     groups: dict[str, dict] = {}
     for info in fields():
-        if info.meta.readonly:
+        if info.meta.readonly or (esxi and info.path in VCENTER_ONLY):
             continue
-        entry = describe_field(info)
+        entry = _for_esxi(describe_field(info)) if esxi else describe_field(info)
         if info.multiple and info.item_class is not None:
             entry["fields"] = []
             groups[info.path] = entry

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from vic_machine.esxi.defaults import with_host_defaults
 from vic_machine.inventory import Inventory
 from vic_machine.spec import check
 from vic_machine.spec.fields import step_of
@@ -55,7 +56,9 @@ def validate(
     probes: bool = True,
     target_display: str = "",
 ) -> list[Finding]:
-    """Every finding for ``spec`` (only those of wizard ``step`` when given), errors first."""
+    """Every finding for ``spec`` (only those of wizard ``step`` when given), errors first. On an ESXi host
+    ``spec`` is judged with the host's defaults (compute resource, bridge network) where it leaves them out."""
+    spec = with_host_defaults(spec, inventory)
     findings = _input_findings(spec, step)
     ctx = Context(spec, inventory, target_display=target_display)
     for name, checks in STEPS.items():
