@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api_support import basic, make_app, target_path
+from tests.api_support import basic, make_app, respond_async, sse_events, target_path
 from tests.esxi_support import esxi_picture, esxi_spec, esxi_world  # noqa: F401
 from vic_machine import spec as vch_spec
 
@@ -52,4 +52,36 @@ def test_vcenter_only_fields_refused(esxi_world, app):
                                headers=basic(sim.username, sim.password))
     assert r.status_code == 400
     assert "DRS VM groups may only be configured through vCenter" in r.json["message"]
+    assert esxi_picture(session) == before
+
+
+def test_firewall_of_the_host(esxi_world, app):
+    sim = esxi_world.sim
+    client, auth = app.test_client(), basic(sim.username, sim.password)
+    r = client.post(f"{target_path(sim)}?action=firewall:deny", headers=auth)
+    assert r.status_code == 204, r.json
+    r = client.get(target_path(sim), headers=auth)
+    assert r.json["firewall"] == [{"target": "localhost.localdomain", "in_supported_state": False}]
+    r = client.post(f"{target_path(sim)}?action=firewall:allow", headers=auth)
+    assert r.status_code == 204, r.json
+    assert client.get(target_path(sim), headers=auth).json["firewall"][0]["in_supported_state"] is True
+
+
+def test_async_create_and_delete(esxi_world, app):
+    """``Prefer: respond-async``: a host has no extension tasks, so the operation is the server's own."""
+    sim, session = esxi_world.sim, esxi_world.session
+    client, auth = app.test_client(), basic(sim.username, sim.password)
+    before = esxi_picture(session)
+    r = client.post(f"{target_path(sim)}/vch", json=vch_spec.dump(esxi_spec("api-esx-async", "no-tls")),
+                    headers=respond_async(auth))
+    assert r.status_code == 202, r.json
+    events = sse_events(client, r.json["id"], auth)
+    steps = [e["step"] for k, e in events if k == "progress" and e["kind"] == "step"]
+    assert "Create bridge network" in steps and "Create VM folder" not in steps
+    kind, final = events[-1]
+    assert kind == "end" and final["state"] == "success", final
+    [listed] = [v for v in client.get(f"{target_path(sim)}/vch", headers=auth).json["vchs"]
+                if v["name"] == "api-esx-async"]
+    r = client.delete(f"{target_path(sim)}/vch/{listed['id']}", headers=auth)
+    assert r.status_code == 202, r.json
     assert esxi_picture(session) == before
