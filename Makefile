@@ -3,13 +3,16 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := golang-go golang-github-vmware-govmomi-dev chromium openssl
+APT_PACKAGES := golang-go golang-github-vmware-govmomi-dev chromium openssl haproxy
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup apt sim bench screenshots
 
+# `make run REPLICAS=2`: that many plug-in server replicas behind HAProxy (deploy/haproxy.cfg) instead of one.
+REPLICAS ?= 1
+
 run: setup
-	@$(PY) -m sim.embedded
+	@if [ "$(REPLICAS)" -gt 1 ]; then $(PY) -m deploy.replicas $(REPLICAS); else $(PY) -m sim.embedded; fi
 
 test: setup
 	@$(PY) -m pytest -q

@@ -11,6 +11,7 @@ from flask_smorest import Api
 from plugin_server import __version__, security
 from plugin_server.api import (
     about,
+    health,
     inventory,
     operations,
     reference,
@@ -67,7 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     api = VicApi(app)
     api_models.register(api.spec)
     app.extensions["vic_api"] = api
-    blueprints = (version, reference, about, wizard, inventory, validate, vch, vch_actions, vch_configure,
+    blueprints = (version, health, reference, about, wizard, inventory, validate, vch, vch_actions, vch_configure,
                   operations, target, ui)
     for module in blueprints:
         api.register_blueprint(module.blp)
@@ -75,4 +76,5 @@ def create_app(config: dict | None = None) -> Flask:
     # After Api(app), which installs its own handlers: ours give every error the same JSON shape.
     register_error_handlers(app)
     security.install(app)
+    health.install(app)
     return app

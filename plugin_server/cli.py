@@ -11,7 +11,7 @@ from plugin_server.app import create_app
 from plugin_server.bundle_store import derive_key
 from plugin_server.cli_registration import register, status, unregister
 from plugin_server.security import parse_size
-from plugin_server.serve import PluginServer
+from plugin_server.serve import THREADS, PluginServer
 from plugin_server.tls import certificate_names, certificate_thumbprint, ensure_certificate, machine_names
 from vic_machine.errors import InputError
 from vic_machine.target import normalize_thumbprint
@@ -37,12 +37,13 @@ def cli() -> None:
               help="A name (or address) this server is reached as, put in the generated certificate's SAN "
                    "(repeatable; default: the machine's names and the --bind address); a kept certificate "
                    "without it is replaced")
-@click.option("--workers", default=1, show_default=True, help="Worker processes")
-@click.option("--threads", default=32, show_default=True,
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes  [default: one per usable core]")
+@click.option("--threads", default=THREADS, show_default=True,
               help="Threads per worker; an open progress stream holds one, and a quarter (at least 2) are kept "
                    "for every other request")
 @click.option("--max-streams-per-user", default=8, show_default=True,
-              help="Progress streams one user may hold open at once (per worker)")
+              help="Progress streams one user may hold open at once (across the replica's workers)")
 @click.option("--vcenter", "vcenters", multiple=True, metavar="HOST[:PORT]=THUMBPRINT",
               help="A vCenter this server acts on, with its certificate's thumbprint (repeatable); no other "
                    "vCenter is ever connected to")
@@ -59,12 +60,17 @@ def cli() -> None:
 @click.option("--graceful-timeout", default=30, show_default=True, metavar="SECONDS",
               help="On SIGTERM, running operations may finish for half of this, are then cancelled (undone), and "
                    "any still running at the end are handed back as failed; then the server exits")
+@click.option("--stream-keepalive", default=15.0, show_default=True, metavar="SECONDS",
+              help="A quiet progress stream gets a keep-alive this often, whichever replica serves it: keep it "
+                   "below the load balancer's idle timeout")
+@click.option("--replica-name", default="", metavar="NAME",
+              help="This replica's name, sent as X-Vic-Replica and in /container/health (default: none sent)")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin whose pages may call the API, as vic-ui 1.5 does from the vSphere Client "
                    "(repeatable; default: any, since credentials travel only in headers)")
 def serve(bind, cert, key, state_dir, hostnames, workers, threads, max_streams_per_user, vcenters,
           clone_ticket_url, iso_dir, max_request_size, frame_ancestors, operation_heartbeat, graceful_timeout,
-          cors_origins) -> None:
+          stream_keepalive, replica_name, cors_origins) -> None:
     """Serve the plug-in over HTTPS."""
     if bool(cert) != bool(key):
         raise click.UsageError("--cert and --key go together")
@@ -72,7 +78,10 @@ def serve(bind, cert, key, state_dir, hostnames, workers, threads, max_streams_p
         raise click.BadParameter("must be at least 2", param_hint="--threads")
     config = {"VCENTER_THUMBPRINTS": _parse_vcenters(vcenters), "MAX_STREAMS": stream_budget(threads),
               "MAX_STREAMS_PER_USER": max_streams_per_user, "FRAME_ANCESTORS": list(frame_ancestors),
-              "CORS_ORIGINS": list(cors_origins) or ["*"], "OPERATION_HEARTBEAT": operation_heartbeat}
+              "CORS_ORIGINS": list(cors_origins) or ["*"], "OPERATION_HEARTBEAT": operation_heartbeat,
+              "STREAM_KEEPALIVE": stream_keepalive, "THREADS": threads, "REPLICA_NAME": replica_name}
+    if stream_keepalive <= 0:
+        raise click.BadParameter("must be more than 0", param_hint="--stream-keepalive")
     if operation_heartbeat <= 0:
         raise click.BadParameter("must be more than 0", param_hint="--operation-heartbeat")
     try:

@@ -30,4 +30,11 @@ DEFAULTS = {
     # Seconds between the heartbeats a worker writes into each running operation's vCenter task; any replica
     # reads an operation whose heartbeat stopped for 4 of them (plus 2 s) as failed (`--operation-heartbeat`).
     "OPERATION_HEARTBEAT": 5.0,
+    # Seconds between keep-alive comments on a quiet event stream, from whichever replica serves it: below any
+    # proxy's idle timeout (`--stream-keepalive`; deploy/haproxy.cfg allows 60 s).
+    "STREAM_KEEPALIVE": 15.0,
+    # Worker threads per process (`vic-plugin serve` sets it): /container/health answers busy when all are taken.
+    "THREADS": None,
+    # This replica's name, sent as X-Vic-Replica and in /container/health (`--replica-name`); empty: none sent.
+    "REPLICA_NAME": "",
 }

@@ -1,8 +1,14 @@
 """Long operations run in worker threads, with their events kept for server-sent event streams.
 
 Each operation is mirrored as a vCenter task (plugin_server.tasks) whose id is in the operation's id, so another
-replica, or this one after a restart, reads its state from vCenter. Events are kept only by the process running it;
+replica, or this one after a restart, reads its state from vCenter: kind, subject, every progress message, the
+result or the whole error, the same document this process answers. Events are kept only by the process running it;
 a replica that did not start it streams progress read from the vCenter task instead.
+
+One operation at a time per subject (a VCH, or the name a create makes) is decided in vCenter, not here: the task
+is created first, and the operation runs only if no live task of ours on that subject is older
+(``plugin_server.tasks.contenders``); otherwise its task fails at once and the request is 409. The reservation kept
+in this process (``reserve``) only answers a conflict within one process sooner, before anything is read.
 
 While an operation runs, its worker beats a heartbeat into the task (``plugin_server.tasks``): a worker killed
 part way stops beating, and any replica then reads the operation as failed, saying where it stopped and what the VCH
@@ -30,7 +36,8 @@ from typing import Callable
 
 from plugin_server.errors import ApiError, error_body
 from plugin_server.sessions import SessionCache
-from plugin_server.tasks import LEFT_AS, VcenterTask
+from plugin_server.stream_limits import StreamLimits
+from plugin_server.tasks import LEFT_AS, TASK_TYPES, VcenterTask, contenders, task_number
 from vic_machine.errors import Conflict, OperationFailed, VicError
 from vic_machine.operations.plan import ProgressEvent
 from vic_machine.vsphere.session import Session
@@ -91,47 +98,6 @@ class _Claim:
     def __init__(self, subject: str) -> None:
         self.subject = subject
         self.taken = False
-
-
-class StreamLimits:
-    """Open event streams per user and in total; each holds a worker thread as long as it is open."""
-
-    def __init__(self, per_user: int, total: int) -> None:
-        self.per_user = per_user
-        self.total = total
-        self._lock = threading.Lock()
-        self._open: dict[str, int] = {}
-
-    def open(self, user: str) -> Callable[[], None]:
-        """A slot for ``user``'s stream, and the function that frees it (once, whatever calls it again).
-
-        :raise ApiError: 429 when the user, or the server, has as many streams open as allowed.
-        """
-        with self._lock:
-            mine, everyone = self._open.get(user, 0), sum(self._open.values())
-            if mine >= self.per_user:
-                raise ApiError(429, f"{user} already follows {mine} operations, the most one user may at once",
-                               code="too_many_streams", remedy="Close another progress view, or poll "
-                               "/container/operations/<id> instead")
-            if everyone >= self.total:
-                raise ApiError(429, "The server follows as many operations as it can at once",
-                               code="too_many_streams", remedy="Retry in a moment, or poll /container/operations/<id>")
-            self._open[user] = mine + 1
-        freed = threading.Event()
-
-        def free() -> None:
-            with self._lock:
-                if freed.is_set():
-                    return
-                freed.set()
-                self._open[user] -= 1
-                if not self._open[user]:
-                    del self._open[user]
-        return free
-
-    def count(self, user: str | None = None) -> int:
-        with self._lock:
-            return self._open.get(user, 0) if user is not None else sum(self._open.values())
 
 
 class Operations:
@@ -195,7 +161,9 @@ class Operations:
                            remedy="Retry in a moment: another server (or this one, restarted) takes it")
         nonce = secrets.token_urlsafe(16)
         task = VcenterTask.create(session, self._extension_key, kind, obj, activation_id=nonce,
-                                  interval=self.heartbeat)
+                                  interval=self.heartbeat, subject=subject)
+        if task is not None:
+            self._arbitrate(task, subject, obj)
         op_id = f"{task.id if task else 'local-' + secrets.token_hex(8)}@{target_key}~{nonce}"
         op = Operation(id=op_id, kind=kind, subject=subject, owner=session.user, entity=obj, task=task,
                        session=session)
@@ -205,6 +173,27 @@ class Operations:
                          name=f"operation {op_id}").start()
         self._start_heartbeat()
         return op
+
+    def _arbitrate(self, task: VcenterTask, subject: str, obj) -> None:
+        """Run only if ``task`` is the oldest live one of ours on ``subject`` in vCenter, whichever replica made the
+        others; otherwise fail it and :raise Conflict:."""
+        types = {f"{self._extension_key}.{t}" for t in TASK_TYPES.values()}
+        try:
+            first = next((t for t in contenders(task.session, obj, subject, types) if t["id"] != task.id), None)
+        except Exception as exc:  # noqa: BLE001 - unknown is not free: refuse rather than run twice
+            self._lose(task, subject, Conflict(f"Cannot tell whether another operation on {subject.split('/')[-1]} "
+                                               f"is running: {exc}", remedy="Retry in a moment"))
+        if first is not None and task_number(first["id"]) < task_number(task.id):
+            conflict = self._conflict(subject)
+            conflict.remedy = (f"Wait for it to finish ({first['kind'] or 'operation'} started by "
+                               f"{first['owner'] or 'another user'}, vCenter task {first['id']}), then retry")
+            self._lose(task, subject, conflict)
+
+    def _lose(self, task: VcenterTask, subject: str, conflict: Conflict) -> None:
+        task.fail(str(conflict), error_body(conflict))
+        with self._lock:
+            self._busy.discard(subject)
+        raise conflict
 
     def running(self) -> list[Operation]:
         return [op for op in list(self._ops.values()) if not op.finished]
@@ -234,8 +223,9 @@ class Operations:
             with op.changed:
                 op.events.append(event.to_dict())
                 op.changed.notify_all()
-            if task is not None and event.kind in ("step", "undo", "failed") and not op.handed_back:
-                task.progress(_percent(event.to_dict()), event.message)
+            # Every event, so another replica answers what this one does (progress and message).
+            if task is not None and not op.handed_back:
+                task.progress(_percent(event.to_dict()), event.message, event.to_dict())
 
         result = error = None
         try:
@@ -264,7 +254,7 @@ class Operations:
             if error is None:
                 task.succeed(result)
             else:
-                task.fail(message)
+                task.fail(message, error)
         self._release(op)
 
     def _release(self, op: Operation) -> None:
@@ -300,7 +290,7 @@ class Operations:
                 op.state, op.handed_back = "error", True
                 op.changed.notify_all()
             if op.task is not None:
-                op.task.fail(message)
+                op.task.fail(message, op.error)
             self._release(op)
             handed.append(op.id)
         return handed

@@ -11,6 +11,10 @@ Shutdown is bounded and leaves nothing running unseen:
   an orphan holding vCenter sessions. gunicorn notices within a second; a watchdog thread makes sure of it.
 - **A worker killed** (``kill -9``): nothing can run in it; its operations' heartbeats stop, and any replica reads
   them as failed (``plugin_server.tasks``).
+
+Sized to the machine by default: one worker per usable core (a worker's Python runs on one core at a time) and
+``THREADS`` threads in each (they mostly wait on vCenter or hold event streams). Several instances on one host
+(replicas behind a load balancer) share nothing: gunicorn's control socket, one fixed path per user, is off.
 """
 
 from __future__ import annotations
@@ -29,6 +33,15 @@ from plugin_server.tls import TLS12_CIPHERS, harden
 log = logging.getLogger(__name__)
 
 GRACEFUL_TIMEOUT = 30
+THREADS = 32
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on (its CPU affinity, as a container or taskset limits it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 # Kept for the worker's own exit after the drain (logging out, closing sockets) within the master's grace.
 EXIT_MARGIN = 3.0
 
@@ -97,14 +110,14 @@ class DrainingWorker(ThreadWorker):
 class PluginServer(BaseApplication):
     """gunicorn run in-process, configured from code instead of a config file."""
 
-    def __init__(self, app: Flask, bind: str, certfile: str, keyfile: str, workers: int = 1, threads: int = 32,
-                 graceful_timeout: int = GRACEFUL_TIMEOUT):
+    def __init__(self, app: Flask, bind: str, certfile: str, keyfile: str, workers: int | None = None,
+                 threads: int = THREADS, graceful_timeout: int = GRACEFUL_TIMEOUT):
         self._app = app
         self._options = {
             "bind": bind,
             "certfile": certfile,
             "keyfile": keyfile,
-            "workers": workers,
+            "workers": workers or default_workers(),
             "threads": threads,
             "worker_class": "plugin_server.serve.DrainingWorker",
             # TLS 1.2 with AEAD suites only, and TLS 1.3 (plugin_server.tls.harden).
@@ -118,6 +131,9 @@ class PluginServer(BaseApplication):
             # The path without its query string: a vSphere Client session token may travel as a query parameter.
             "access_log_format": '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss',
             "loglevel": "info",
+            # gunicorn's control socket is one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl):
+            # a second instance on the host would take it over from the first. Nothing here uses it.
+            "control_socket_disable": True,
         }
         super().__init__()
 

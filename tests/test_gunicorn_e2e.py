@@ -41,7 +41,8 @@ def _serve(sim, isos, state) -> tuple[subprocess.Popen, str]:
     LOGS[base] = state / "server.log"
     process = subprocess.Popen(
         [str(BIN / "vic-plugin"), "serve", "--bind", f"127.0.0.1:{port}", "--state-dir", str(state),
-         "--vcenter", f"{sim.host}:{sim.port}={sim.thumbprint_sha256}", "--iso-dir", str(isos), "--threads", "4"],
+         "--vcenter", f"{sim.host}:{sim.port}={sim.thumbprint_sha256}", "--iso-dir", str(isos), "--workers", "1",
+         "--threads", "4"],  # one worker: its own stream carries every event of the operation
         stdout=LOGS[base].open("w"), stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
     while True:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy.replicas import children
 from sim.appliance import ApplianceStandIn
 from sim.isos import ensure_isos
 from tests.support import session_for
@@ -54,7 +55,8 @@ class Server:
         self.process = subprocess.Popen(
             [str(BIN / "vic-plugin"), "serve", "--bind", f"127.0.0.1:{port}", "--state-dir", str(state),
              "--vcenter", f"{sim.host}:{sim.port}={sim.thumbprint_sha256}", "--iso-dir", str(isos),
-             "--threads", "6", "--operation-heartbeat", str(HEARTBEAT), "--graceful-timeout", str(GRACEFUL)],
+             "--workers", "1", "--threads", "6", "--operation-heartbeat", str(HEARTBEAT),
+             "--graceful-timeout", str(GRACEFUL)],
             stdout=self.log.open("w"), stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 30
         while True:
@@ -75,20 +77,6 @@ class Server:
             self.process.wait(GRACEFUL + 10)
         for pid in self.workers():
             os.kill(pid, signal.SIGKILL)
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            out.append(int(entry.name))
-    return out
 
 
 def alive(pid: int) -> bool:

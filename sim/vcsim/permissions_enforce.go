@@ -107,6 +107,9 @@ var enforced = map[string]needsOf{
 	"SetTaskState":        onRoot("Task.Update"),
 	"UpdateProgress":      onRoot("Task.Update"),
 	"SetTaskDescription":  onRoot("Task.Update"),
+
+	// Ending another session (vcsim let any session end any other)
+	"TerminateSession": onRoot("Sessions.TerminateSession"),
 }
 
 // --- who is calling ------------------------------------------------------------------------------

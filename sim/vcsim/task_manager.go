@@ -43,7 +43,15 @@ func installTaskManager() {
 	simulator.Map.AddHandler(m)
 }
 
-// PutObject adds every new task to recentTask, keeping the newest 200 as vCenter does.
+// PutObject adds every new task to recentTask, the TaskManager's and its
+// entity's (ManagedEntity.recentTask, "the subset of TaskManager.recentTask
+// belonging to this entity"), as vCenter keeps them: every queued or running
+// task, and of the completed ones those of the last 10 minutes, at most the
+// newest 200. vcsim dropped the oldest task past 200 whatever its state, so a
+// long-running task fell off the list while it still ran, and it kept no
+// entity's list at all: a client looking there for running tasks (vic-plugin
+// deciding whether another operation holds a VCH) would see fewer than vCenter
+// shows.
 func (m *TaskManager) PutObject(obj mo.Reference) {
 	ref := obj.Reference()
 	if ref.Type != "Task" {
@@ -53,14 +61,69 @@ func (m *TaskManager) PutObject(obj mo.Reference) {
 		m.Lock()
 		defer m.Unlock()
 	}
-	recent := append(append([]types.ManagedObjectReference(nil), m.RecentTask...), ref)
-	if len(recent) > recentTaskMax {
-		recent = recent[len(recent)-recentTaskMax:]
-	}
+	recent := keepRecent(append(append([]types.ManagedObjectReference(nil), m.RecentTask...), ref))
 	simulator.Map.Update(m, []types.PropertyChange{{Name: "recentTask", Val: recent}})
+	entities := map[types.ManagedObjectReference][]types.ManagedObjectReference{}
+	for _, t := range append(append([]types.ManagedObjectReference(nil), m.RecentTask...), ref) {
+		if info := taskInfo(t); info != nil && info.Entity != nil {
+			entities[*info.Entity] = nil
+		}
+	}
+	for _, t := range recent {
+		if info := taskInfo(t); info != nil && info.Entity != nil {
+			entities[*info.Entity] = append(entities[*info.Entity], t)
+		}
+	}
+	for e, tasks := range entities {
+		if entity, ok := simulator.Map.Get(e).(mo.Entity); ok {
+			simulator.Map.Update(entity, []types.PropertyChange{{Name: "recentTask", Val: tasks}})
+		}
+	}
 }
 
-const recentTaskMax = 200
+const (
+	recentTaskMax  = 200
+	recentTaskKeep = 10 * time.Minute
+)
+
+func taskInfo(ref types.ManagedObjectReference) *types.TaskInfo {
+	switch t := simulator.Map.Get(ref).(type) {
+	case *simulator.Task:
+		return &t.Info
+	case *ExtensionTask:
+		return &t.Info
+	}
+	return nil
+}
+
+// keepRecent keeps every unfinished task and the newest recentTaskMax of those
+// finished within recentTaskKeep, in their order.
+func keepRecent(tasks []types.ManagedObjectReference) []types.ManagedObjectReference {
+	done := 0
+	keep := make([]bool, len(tasks))
+	for i := len(tasks) - 1; i >= 0; i-- {
+		info := taskInfo(tasks[i])
+		if info == nil {
+			continue
+		}
+		switch info.State {
+		case types.TaskInfoStateQueued, types.TaskInfoStateRunning:
+			keep[i] = true
+		default:
+			if done < recentTaskMax && (info.CompleteTime == nil || time.Since(*info.CompleteTime) < recentTaskKeep) {
+				keep[i] = true
+				done++
+			}
+		}
+	}
+	out := []types.ManagedObjectReference{}
+	for i, t := range tasks {
+		if keep[i] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
 
 // CreateTask makes a queued task on obj for an extension to drive.
 func (m *TaskManager) CreateTask(ctx *simulator.Context, req *types.CreateTask) soap.HasFault {
