@@ -4,8 +4,8 @@ vic-ui 1.5.8 calls the API from the vSphere Client's origin with ``X-VMWARE-TICK
 blocks every call. As 1.5.8: any origin by default (credentials travel only in headers, never in cookies, so
 ``Access-Control-Allow-Credentials`` is never sent), methods HEAD GET POST PUT PATCH DELETE, request headers
 Authorization, Content-Type, User-Agent, X-VMWARE-TICKET — and ours: the vSphere Client's
-``vmware-api-session-id``, ``Prefer`` (RFC 7240) and ``Accept``. A preflight asking for anything else gets no CORS
-headers, so the browser refuses the call. ``vic-plugin serve --cors-origin ORIGIN`` (repeatable) narrows the
+``vmware-api-session-id`` and ``vmware-api-gateway-url``, ``Prefer`` (RFC 7240) and ``Accept``. A preflight
+asking for anything else gets no CORS headers, so the browser refuses the call. ``vic-plugin serve --cors-origin ORIGIN`` (repeatable) narrows the
 origins; the setting is ``CORS_ORIGINS`` (``["*"]`` by default).
 """
 
@@ -15,8 +15,8 @@ from flask import Flask, Response, current_app, request
 
 PREFIX = "/container"
 METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE")
-HEADERS = ("Authorization", "Content-Type", "User-Agent", "X-VMWARE-TICKET", "vmware-api-session-id", "Prefer",
-           "Accept")
+HEADERS = ("Authorization", "Content-Type", "User-Agent", "X-VMWARE-TICKET", "vmware-api-session-id",
+           "vmware-api-gateway-url", "Prefer", "Accept")
 EXPOSED = ("Content-Length", "Location", "Preference-Applied")
 _HEADERS = {h.lower() for h in HEADERS}
 

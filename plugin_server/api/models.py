@@ -330,7 +330,9 @@ def register(spec) -> None:
     spec.components.security_scheme("session", {"type": "apiKey", "in": "header", "name": "X-VMWARE-TICKET"})
     spec.components.security_scheme("token", {
         **EXTENSION, "type": "apiKey", "in": "header", "name": "vmware-api-session-id",
-        "description": "The vSphere Client's session token (traded for a clone ticket at vCenter)"})
+        "description": "The vSphere Client's session token, traded for a clone ticket at the vsphere-ui endpoint "
+                       "the vmware-api-gateway-url header names (the view's getApiEndpoints().uiApiEndpoint"
+                       ".fullUrl; only a configured vCenter's, else 400), or without it at the target's own"})
     spec.options.setdefault("security", [{"basic": []}, {"session": []}, {"token": []}])
 
 
