@@ -81,3 +81,16 @@ async def test_wizard_create_list_delete_on_a_host(esxi_world, tmp_path):
                     and "Loading" not in str(app.screen.query_one("#list-status").render()),
                     timeout=60, what="the VCH gone from the list")
     assert esxi_picture(session) == before
+
+
+def test_configure_wizard_leaves_out_what_needs_vcenter():
+    from tests.esxi_support import esxi_spec
+    from tui.configure_form import configure_steps
+
+    spec = esxi_spec("conf-esx")
+    paths = {d["path"] for step in configure_steps(spec, esxi=True) for d in step["fields"]}
+    assert "compute.affinity.use_vm_group" not in paths
+    assert "endpoint.operations_credentials.grant_permissions" not in paths
+    assert "compute.cpu.limit" in paths  # what a host has stays
+    on_vcenter = {d["path"] for step in configure_steps(spec) for d in step["fields"]}
+    assert "compute.affinity.use_vm_group" in on_vcenter

@@ -101,11 +101,11 @@ def _item_list(desc: dict, items: list[Any]) -> dict:
     return dict(desc, items=filled, stored_note=note)
 
 
-def configure_steps(spec: VchSpec) -> list[dict]:
+def configure_steps(spec: VchSpec, esxi: bool = False) -> list[dict]:
     """The wizard's steps with only the fields configure may change, pre-filled from ``spec``; steps left
-    empty are dropped, the summary step kept last."""
+    empty are dropped, the summary step kept last. ``esxi``: without what only vCenter has."""
     steps = []
-    for step in wizard_description()["steps"]:
+    for step in wizard_description(esxi=esxi)["steps"]:
         if not step["fields"]:
             steps.append(dict(step, title="Changes"))
             continue

@@ -81,7 +81,7 @@ class ConfigureWizardScreen(WizardScreen):
     ADVANCED_OPEN = True  # as the browser's Configure: what was set at create may be anywhere
 
     def __init__(self, backend, row: VchRow, current: VchSpec, inventory: Inventory) -> None:
-        super().__init__(backend, inventory, configure_steps(current))
+        super().__init__(backend, inventory, configure_steps(current, esxi=inventory.esxi))
         self.row = row
         self.current = current
 
