@@ -19,6 +19,7 @@ from tui.isos import installed_isos
 from tui.known_hosts import KnownHosts
 from tui.screens.connect import ConnectScreen
 from tui.screens.vch_list import VchListScreen
+from tui.signals import StopOnSignals, driver_class
 
 LIGHT, DARK = "textual-light", "textual-dark"
 
@@ -54,8 +55,13 @@ class VicTui(App):
         self.auto_connect = auto_connect
         self.backend: Any = None
         self.theme = LIGHT if light else DARK
+        self.signals = StopOnSignals(self)
+
+    def get_driver_class(self):
+        return driver_class(super().get_driver_class())
 
     def on_mount(self) -> None:
+        self.signals.install()
         self.push_screen(ConnectScreen(self.target, self.known_hosts, auto=self.auto_connect))
 
     def open_backend(self, target: Target) -> Any:
@@ -125,6 +131,7 @@ class VicTui(App):
         self.push_screen(question, answered)
 
     def on_unmount(self) -> None:
+        self.signals.remove()
         if self.backend is not None:
             self.backend.logout()
 
@@ -160,13 +167,12 @@ def main(target, user, password, thumbprint, force, appliance_iso, bootstrap_iso
             sys.exit(2)
     else:
         parsed = None
+    app = VicTui(parsed, open_backend=lambda t: Backend.connect(t, force=force, isos=isos),
+                 auto_connect=bool(parsed and parsed.user and parsed.password), light=light)
     try:
-        VicTui(
-            parsed,
-            open_backend=lambda t: Backend.connect(t, force=force, isos=isos),
-            auto_connect=bool(parsed and parsed.user and parsed.password),
-            light=light,
-        ).run()
+        app.run()
     finally:
         if stop is not None:
             stop()
+    if app.return_code:
+        sys.exit(app.return_code)  # stopped by a signal, once what it was doing was undone

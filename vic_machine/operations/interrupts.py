@@ -95,7 +95,7 @@ def cancel_on_signals(hung_up: HungUp | None = None) -> Iterator[HungUp]:
     def interrupt(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
         if signum == getattr(signal, "SIGHUP", None):
             hung_up.event.set()
-            _silence()
+            silence_terminal()
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
     try:
@@ -116,7 +116,7 @@ def cancel_on_signals(hung_up: HungUp | None = None) -> Iterator[HungUp]:
                 pass
 
 
-def _silence() -> None:
+def silence_terminal() -> None:
     """The terminal is gone: writes to it would fail (EIO) or block. Send them nowhere."""
     try:
         null = os.open(os.devnull, os.O_WRONLY)
