@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.esxi_support import esxi_picture, esxi_spec, esxi_world  # noqa: F401
+from tests.test_create_rollback import at_step
 from vic_machine.errors import OperationFailed
 from vic_machine.operations import upload
 from vic_machine.operations.create import create
@@ -18,14 +19,6 @@ def full_spec(name: str):
     spec = esxi_spec(name, "no-tlsverify")
     spec.storage.volume_stores = [VolumeStore(datastore=f"LocalDS_0/{name}-vols/default", label="default")]
     return spec
-
-
-def at_step(step: str, action):
-    """A sink that runs ``action`` when ``step`` starts."""
-    def sink(event):
-        if event.kind == "step" and event.step == step and event.message == step:
-            action()
-    return sink
 
 
 FAULTS = [
