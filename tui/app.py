@@ -147,8 +147,10 @@ class VicTui(App):
 @click.option("--iso-dir", type=click.Path(file_okay=False),
               help="Folder with appliance.iso and bootstrap.iso (default: $VIC_ISO_DIR, else the current directory)")
 @click.option("--embedded", is_flag=True, help="Start the embedded vCenter SIMULATOR and connect to it")
+@click.option("--esx", is_flag=True, help="With --embedded: simulate an ESXi host that no vCenter manages instead")
 @click.option("--light", is_flag=True, help="Light theme (Ctrl-T switches)")
-def main(target, user, password, thumbprint, force, appliance_iso, bootstrap_iso, iso_dir, embedded, light) -> None:
+def main(target, user, password, thumbprint, force, appliance_iso, bootstrap_iso, iso_dir, embedded, esx,
+         light) -> None:
     """Manage virtual container hosts in a terminal."""
     # Found as the plug-in server finds its ISOs; the wizard's first step shows and checks them.
     isos = installed_isos(appliance_iso, bootstrap_iso, iso_dir)
@@ -156,8 +158,8 @@ def main(target, user, password, thumbprint, force, appliance_iso, bootstrap_iso
     if embedded:
         from tui.embedded import Embedded
 
-        click.echo("Starting the embedded vCenter simulator…", err=True)
-        started = Embedded.start()
+        click.echo(f"Starting the embedded {'ESXi host' if esx else 'vCenter'} simulator…", err=True)
+        started = Embedded.start(esx=esx)
         parsed, isos, stop = started.target(), started.isos, started.stop
     elif target:
         try:

@@ -29,9 +29,9 @@ class Embedded:
     isos: tuple[Path, Path]
 
     @classmethod
-    def start(cls) -> Embedded:
-        """Start everything; on failure, stop what already started."""
-        sim = Simulator.start()
+    def start(cls, *, esx: bool = False) -> Embedded:
+        """Start everything (an ESXi host's simulator with ``esx``); on failure, stop what already started."""
+        sim = Simulator.start(esx=esx)
         try:
             appliance = ApplianceStandIn.for_simulator(sim).start()
         except BaseException:

@@ -1,4 +1,4 @@
-"""The first screen: which vCenter, as whom; trusts its certificate once, like ssh."""
+"""The first screen: which vCenter or ESXi host, as whom; trusts its certificate once, like ssh."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class ConnectScreen(Screen):
     """Fields start from the command line and the VIC_MACHINE_* environment; Connect logs in in a worker."""
 
     TYPING = True  # text fields: "?" is typed, F1 opens the help
-    HELP_TITLE = "Connect to vCenter"
+    HELP_TITLE = "Connect to vCenter or an ESXi host"
 
     def __init__(self, target: Target | None, known_hosts: KnownHosts, *, auto: bool = False) -> None:
         super().__init__()
@@ -39,7 +39,7 @@ class ConnectScreen(Screen):
         else:
             target_text = env.get("VIC_MACHINE_TARGET", "")
         with Vertical(id="connect-form"):
-            yield Label("Connect to vCenter", classes="dialog-title")
+            yield Label("Connect to vCenter or an ESXi host", classes="dialog-title")
             for label, field_id, value, secret in (
                 ("Target", "target", target_text, False),
                 ("User", "user", t.user if t else env.get("VIC_MACHINE_USER", ""), False),
