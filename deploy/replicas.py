@@ -173,7 +173,7 @@ def main(argv: list[str]) -> int:
     from plugin_server.tls import ensure_certificate
     from sim.appliance import ApplianceStandIn
     from sim.client import start_client
-    from sim.embedded import BUILD, _register
+    from sim.embedded import BUILD, _free_port, _register
     from sim.isos import ensure_isos
     from sim.runner import Simulator
 
@@ -191,11 +191,12 @@ def main(argv: list[str]) -> int:
         vcenter = f"{sim.host}:{sim.port}={sim.thumbprint_sha256}"
         replicas = [Replica(f"replica{i}", vcenter, cert, key, logs, "--iso-dir", str(isos))
                     for i in range(1, count + 1)]
-        balancer = Balancer(replicas, logs, port=int(os.environ.get("VIC_PLUGIN_PORT", "0") or 0))
+        # Where `make run` serves its one replica: 8443 (the next free port if taken), as VIC_PLUGIN_PORT says.
+        balancer = Balancer(replicas, logs, port=_free_port(int(os.environ.get("VIC_PLUGIN_PORT", "8443"))))
         manifest = f"{balancer.base}/plugin.json"
         _register(sim, manifest)
         client = start_client(sim.host, sim.port, sim.thumbprint_sha256, default_user=sim.username,
-                              listen=f"127.0.0.1:{os.environ.get('VIC_CLIENT_PORT', '0')}")
+                              listen=f"127.0.0.1:{_free_port(int(os.environ.get('VIC_CLIENT_PORT', '8080')))}")
         print(f"""
 Open the vSphere Client stand-in: {client.url}
   log in as {sim.username!r} with password {sim.password!r}, then open "vSphere Integrated Containers".

@@ -17,6 +17,9 @@ its entity (``recentTask``, vCenter's own list) and runs only when no live task 
 before it. vCenter numbers tasks in the order it creates them, so of two simultaneous operations through different
 replicas exactly one sees no earlier rival: the other fails its task at once (409). A rival whose heartbeat
 stopped does not count (its worker is dead).
+
+Whoever finds a task abandoned also ends the vCenter session its dead worker held for it: the task names that
+session by a SHA-256 of its key (readers of the task never see the key itself).
 """
 
 from __future__ import annotations
