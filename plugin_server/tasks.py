@@ -109,6 +109,8 @@ class VcenterTask:
     @classmethod
     def create(cls, session: Session, extension_key: str, kind: str, obj: vim.ManagedEntity,
                activation_id: str = "", interval: float = 5.0, subject: str = "") -> "VcenterTask | None":
+        if session.is_esxi:
+            return None  # a lone ESXi host has no extension tasks: the operation is this server's own
         try:
             info = session.content.taskManager.CreateTask(
                 obj=obj, taskTypeId=f"{extension_key}.{TASK_TYPES[kind]}", initiatedBy=session.user,
