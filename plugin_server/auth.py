@@ -70,10 +70,18 @@ def target_for_guid(guid: str) -> str:
 
     :raise ApiError: 404 when none is.
     """
+    unreachable: ApiError | None = None
     for target in current_app.config["VCENTER_THUMBPRINTS"]:
         host, port, thumbprint = configured_vcenter(target)
-        if delegation.instance_uuid(Target(host=host, port=port, thumbprint=thumbprint)).lower() == guid.lower():
+        try:
+            uuid = delegation.instance_uuid(Target(host=host, port=port, thumbprint=thumbprint))
+        except ApiError as exc:
+            unreachable = exc  # one vCenter down must not hide the object's own vCenter
+            continue
+        if (uuid or "").lower() == guid.lower():  # an ESXi host has no instance uuid
             return target
+    if unreachable is not None:
+        raise unreachable
     raise ApiError(404, f"No vCenter this server is configured for has instance uuid {guid}", code="not_found")
 
 
@@ -120,8 +128,12 @@ def user_session(target: Target):
         session = cache.get_or_create(cache.key("basic", where, user, password), lambda: vcenter.connect(creds),
                                       check=vcenter.alive, force_check=write)
         return _held(cache, session)
-    raise ApiError(401, f"Authentication required: send the {TOKEN_HEADER} header, X-VMWARE-TICKET or HTTP Basic",
-                   code="unauthenticated")
+    raise unauthenticated()
+
+
+def unauthenticated() -> ApiError:
+    return ApiError(401, f"Authentication required: send the {TOKEN_HEADER} header, X-VMWARE-TICKET or HTTP Basic",
+                    code="unauthenticated")
 
 
 def _held(cache, session):

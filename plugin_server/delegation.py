@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -50,13 +51,19 @@ class Endpoint:
     pinned: Target
 
 
+# The endpoint's path as vsphere-ui names it (/ui, /api/ui, ...): plain segments only. Anything else (dot
+# segments, spaces, other bytes) could route the token elsewhere on that vCenter, or fail half way once connected.
+_PATH = re.compile(r"(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?")
+
+
 def _https_parts(value: str):
     parts = urlsplit(value.strip())
     try:
-        port = parts.port or 443
+        port = 443 if parts.port is None else parts.port
     except ValueError:
         port = 0
-    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password or not port:
+    if (parts.scheme != "https" or not parts.hostname or parts.username or parts.password or not 0 < port < 65536
+            or not _PATH.fullmatch(parts.path) or any(s in (".", "..") for s in parts.path.split("/"))):
         raise ApiError(400, f"{GATEWAY_HEADER} must be the https URL of the vSphere Client's API endpoint "
                             "(getApiEndpoints().uiApiEndpoint.fullUrl)", code="invalid_gateway")
     return parts, port
@@ -70,7 +77,8 @@ def endpoint_for(target: Target, configured) -> Endpoint:
     """
     given = request.headers.get(GATEWAY_HEADER, "")
     if not given:
-        url = current_app.config["CLONE_TICKET_URL"].format(target=f"{target.host}:{target.port}")
+        host = f"[{target.host}]" if ":" in target.host else target.host
+        url = current_app.config["CLONE_TICKET_URL"].format(target=f"{host}:{target.port}")
         return Endpoint(url, target)
     parts, port = _https_parts(given)
     named = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname

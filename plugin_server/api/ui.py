@@ -19,7 +19,7 @@ from pyVmomi import vim
 
 from plugin_server.api import models
 from plugin_server.api.args import ApiBlueprint
-from plugin_server.auth import pinned_target, target_for_guid, user_session
+from plugin_server.auth import has_credentials, pinned_target, target_for_guid, unauthenticated, user_session
 from plugin_server.errors import ApiError
 from plugin_server.manifest import ICON_FILE, dynamic_items, load_releases, render_manifest
 from plugin_server.manifest_package import LEGACY_MANIFEST, MULTI_MANIFEST_ZIP, manifest_named, multi_manifest_zip
@@ -133,6 +133,9 @@ def _kinds(object_ids: list[str]) -> dict[str, str]:
 
 
 def _dynamic(uri: str) -> dict:
+    if not has_credentials():
+        # Before any vCenter is asked about the ids: an anonymous caller learns nothing and costs nothing.
+        raise unauthenticated()
     body = request.get_json(silent=True) or {}
     object_ids = body.get("objectIds")
     if not isinstance(object_ids, list) or not all(isinstance(i, str) for i in object_ids):
