@@ -48,6 +48,7 @@ HEARTBEAT_ARG, INTERVAL_ARG = "heartbeat", "interval"
 ERROR_ARG, SESSION_ARG, EVENT_ARG = "error", "session", "event"
 STALE_BEATS = 4
 STALE_MARGIN = 2.0  # seconds: vCenter round trips, clock reading
+FINISH_ATTEMPTS = 3
 
 # What the VCH is left as when the worker running each kind of operation died, and what to do about it.
 LEFT_AS = {
@@ -97,6 +98,7 @@ class VcenterTask:
         self.kind = kind
         self.subject = subject
         self.message = ""
+        self.percent = 0
         self.error: dict | None = None
         self.finished_elsewhere = False
         self.session_hash = ""
@@ -152,18 +154,30 @@ class VcenterTask:
 
     def heartbeat(self) -> bool:
         """Say this worker still runs the operation; False when the task was finished elsewhere."""
-        self._call(lambda t: t.SetTaskDescription(description=self._description()))
+        # vCenter takes a new description even on a finished task; a progress update it refuses (InvalidState).
+        # Asked first, so an operation another replica gave up for dead learns it, and its record is kept.
+        if self._call(lambda t: t.UpdateProgress(percentDone=self.percent)):
+            self._call(lambda t: t.SetTaskDescription(description=self._description()))
         return not self.finished_elsewhere
 
     def progress(self, percent: int, message: str, event: dict | None = None) -> None:
         """``event``: the progress event itself, so another replica's stream sends what the owner's does."""
         self.message = message
         self.event = event
-        self._call(lambda t: t.UpdateProgress(percentDone=max(0, min(100, percent))))
-        self._call(lambda t: t.SetTaskDescription(description=self._description()))
+        self.percent = max(0, min(100, percent))
+        self._call(lambda t: t.UpdateProgress(percentDone=self.percent))
+        if not self.finished_elsewhere:  # never over the record of the replica that finished it
+            self._call(lambda t: t.SetTaskDescription(description=self._description()))
+
+    def _finish(self, fn) -> None:
+        """A final state is retried: a task left running without heartbeats would later read as abandoned."""
+        for attempt in range(FINISH_ATTEMPTS):
+            if self._call(fn) or self.finished_elsewhere:
+                return
+            time.sleep(0.5 * (attempt + 1))
 
     def succeed(self, result: dict) -> None:
-        self._call(lambda t: t.SetTaskState(state="success", result=json.dumps(result)))
+        self._finish(lambda t: t.SetTaskState(state="success", result=json.dumps(result)))
 
     def fail(self, message: str, error: dict | None = None) -> None:
         """Finish as failed; ``error`` (the body the server answers) goes into the description first, so another
@@ -171,7 +185,7 @@ class VcenterTask:
         if error is not None:
             self.error = error
             self._call(lambda t: t.SetTaskDescription(description=self._description()))
-        self._call(lambda t: t.SetTaskState(state="error", fault=vim.fault.VimFault(msg=message)))
+        self._finish(lambda t: t.SetTaskState(state="error", fault=vim.fault.VimFault(msg=message)))
 
 
 def _args(description) -> dict[str, str]:
