@@ -78,7 +78,12 @@ class Replica:
             [str(VENV_BIN / "vic-plugin"), "serve", "--bind", self.address, "--cert", str(cert), "--key", str(key),
              "--vcenter", vcenter, "--replica-name", name, *args],
             stdout=self.log.open("w"), stderr=subprocess.STDOUT, env=env)
-        wait_for(f"{self.base}/container/hello", self.process, self.log)
+        try:
+            wait_for(f"{self.base}/container/hello", self.process, self.log)
+        except BaseException:
+            self.process.kill()  # it never served: nobody else knows of it to stop it
+            self.process.wait()
+            raise
 
     def workers(self) -> list[int]:
         return children(self.process.pid)
@@ -128,8 +133,13 @@ class Balancer:
         # -db: in the foreground, so it ends with us; -W is not needed for one process.
         self.process = subprocess.Popen(["haproxy", "-db", "-f", str(self.config)], stdout=self.log.open("w"),
                                         stderr=subprocess.STDOUT)
-        for i in range(len(replicas)):
-            self.wait(f"replica{i + 1}", "UP")
+        try:
+            for i in range(len(replicas)):
+                self.wait(f"replica{i + 1}", "UP")
+        except BaseException:
+            self.process.kill()  # not yet the caller's to stop
+            self.process.wait()
+            raise
 
     def state(self) -> dict[str, str]:
         """Each server's status as HAProxy sees it (UP, DOWN, …), from its runtime socket."""
@@ -173,6 +183,7 @@ def main(argv: list[str]) -> int:
     from plugin_server.tls import ensure_certificate
     from sim.appliance import ApplianceStandIn
     from sim.client import start_client
+    from plugin_server.manifest_package import MULTI_MANIFEST_ZIP
     from sim.embedded import BUILD, _free_port, _register
     from sim.isos import ensure_isos
     from sim.runner import Simulator
@@ -189,11 +200,11 @@ def main(argv: list[str]) -> int:
     logs.mkdir(exist_ok=True)
     try:
         vcenter = f"{sim.host}:{sim.port}={sim.thumbprint_sha256}"
-        replicas = [Replica(f"replica{i}", vcenter, cert, key, logs, "--iso-dir", str(isos))
-                    for i in range(1, count + 1)]
+        for i in range(1, count + 1):  # one by one: those started are stopped below if a later one fails
+            replicas.append(Replica(f"replica{i}", vcenter, cert, key, logs, "--iso-dir", str(isos)))
         # Where `make run` serves its one replica: 8443 (the next free port if taken), as VIC_PLUGIN_PORT says.
         balancer = Balancer(replicas, logs, port=_free_port(int(os.environ.get("VIC_PLUGIN_PORT", "8443"))))
-        manifest = f"{balancer.base}/plugin.json"
+        manifest = f"{balancer.base}/{MULTI_MANIFEST_ZIP}"
         _register(sim, manifest)
         client = start_client(sim.host, sim.port, sim.thumbprint_sha256, default_user=sim.username,
                               listen=f"127.0.0.1:{_free_port(int(os.environ.get('VIC_CLIENT_PORT', '8080')))}")

@@ -18,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from plugin_server.manifest_package import MULTI_MANIFEST_ZIP
 from plugin_server.registration import register
 from plugin_server.tls import certificate_thumbprint
 from sim.appliance import ApplianceStandIn
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     client = None
     try:
         _wait_for(f"https://127.0.0.1:{port}/container/hello", server)
-        manifest = f"https://127.0.0.1:{port}/plugin.json"
+        manifest = f"https://127.0.0.1:{port}/{MULTI_MANIFEST_ZIP}"  # as README registers a real server
         _register(sim, manifest)
         client = start_client(sim.host, sim.port, sim.thumbprint_sha256, default_user=sim.username,
                               listen=f"127.0.0.1:{_free_port(int(os.environ.get('VIC_CLIENT_PORT', '8080')))}")
