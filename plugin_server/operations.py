@@ -243,18 +243,20 @@ class Operations:
             message = error["message"]
         with op.changed:
             late = op.handed_back  # drain() gave up on it at the shutdown deadline: already said and released
-            if not late:
-                op.result, op.error = result, error
-                op.state = "error" if error is not None else "success"
-            op.changed.notify_all()
         if late:
             log.warning("operation %s ended after it was handed back: %s", op.id, "error" if error else "success")
             return
+        # vCenter first: whoever sees the end here (a stream, a read) then finds the same end in the task.
         if task is not None:
             if error is None:
                 task.succeed(result)
             else:
                 task.fail(message, error)
+        with op.changed:
+            if not op.handed_back:
+                op.result, op.error = result, error
+                op.state = "error" if error is not None else "success"
+            op.changed.notify_all()
         self._release(op)
 
     def _release(self, op: Operation) -> None:
