@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import (ROOT, alternate, machine_load, median_seconds, print_table, ratio, run, run_process, seconds,
+from common import (ROOT, alternate, compile_project, machine_load, median_seconds, print_table, ratio, run, run_process, seconds,
                     session_for, simulator, target)
 from pyVmomi import vim
 
@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args(argv)
     print(f"Machine: {machine_load()}", flush=True)
+    compile_project()
     rows, naive = [], None
     with tempfile.TemporaryDirectory() as no_isos:
         for model_name, model in (("8 VMs", SMALL), ("5,025 VMs", LARGE)):

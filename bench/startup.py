@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from common import alternate, machine_load, median_seconds, print_table, ratio, run, run_process, seconds, target
+from common import alternate, compile_project, machine_load, median_seconds, print_table, ratio, run, run_process, seconds, target
 
 TARGET = 2.0
 VIC_MACHINE = Path(sys.executable).parent / "vic-machine"
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=9)
     options = parser.parse_args(argv)
     print(f"Machine: {machine_load()}", flush=True)
+    compile_project()
     commands = {
         "python -c 'import pyVmomi'": lambda: run_process([sys.executable, "-c", "import pyVmomi"]),
         "vic-machine --help": lambda: run_process([str(VIC_MACHINE), "--help"]),
