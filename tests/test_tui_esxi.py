@@ -10,9 +10,8 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.esxi_support import esxi_picture, esxi_world, host_networking  # noqa: F401
-from tests.tui_pilot import async_test, editor, make_app, sim_target, to_field, until
+from tests.tui_pilot import async_test, create_from_summary, editor, make_app, sim_target, to_field, until
 from tui.screens.delete_vch import DeleteScreen
-from tui.screens.progress import ProgressScreen
 from tui.screens.vch_list import VchListScreen
 from tui.screens.wizard import WizardScreen
 from tui.screens.wizard.summary import SummaryPane
@@ -57,14 +56,7 @@ async def test_wizard_create_list_delete_on_a_host(esxi_world, tmp_path):
         command = app.screen.query_one(SummaryPane).command
         assert f"--name {name}" in command and "--compute-resource" not in command
         assert "--bridge-network" not in command and sim.password not in command
-        await pilot.press("ctrl+n")
-
-        progress = await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen,
-                               what="the progress screen")
-        await until(pilot, lambda: progress.finished, timeout=60, what="the create to finish")
-        outcome = str(progress.query_one("#outcome").render())
-        assert progress.outcome == "created", outcome
-        assert "DOCKER_HOST=" in outcome
+        await create_from_summary(pilot, app)
         assert name in host_networking(session)[0]  # the bridge port group made for it
         await pilot.click("#close")
 

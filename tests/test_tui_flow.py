@@ -20,7 +20,7 @@ from tui.screens.wizard import WizardScreen
 from tui.screens.wizard.summary import SummaryPane
 from tui.widgets.compute_tree import ComputeTree
 from tui.widgets.item_list import ItemList
-from tests.tui_pilot import async_test, editor, make_app, messages, sim_target, to_field, until
+from tests.tui_pilot import async_test, create_from_summary, editor, make_app, messages, sim_target, to_field, until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -100,14 +100,7 @@ async def test_wizard_create_list_delete(env, tmp_path, fresh_name):
         command = app.screen.query_one(SummaryPane).command
         assert f"--name {name}" in command and "--bridge-network DC0_DVPG0" in command
         assert sim.password not in command
-        await pilot.press("ctrl+n")
-
-        progress = await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen,
-                               what="the progress screen")
-        await until(pilot, lambda: progress.finished, timeout=60, what="the create to finish")
-        outcome = str(progress.query_one("#outcome").render())
-        assert progress.outcome == "created", outcome
-        assert "DOCKER_HOST=" in outcome
+        await create_from_summary(pilot, app)
         await pilot.click("#close")
 
         table = await until(pilot, lambda: isinstance(app.screen, VchListScreen) and app.screen.query_one(DataTable))

@@ -44,6 +44,20 @@ async def to_field(pilot: Any, app: VicTui, path: str) -> None:
         await show_step(pilot, app, step)
 
 
+async def create_from_summary(pilot: Any, app: VicTui) -> str:
+    """Create (Ctrl-N on the wizard's Summary), wait for the create to end, check it made the VCH; its outcome text."""
+    from tui.screens.progress import ProgressScreen
+
+    await pilot.press("ctrl+n")
+    progress = await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen,
+                           what="the progress screen")
+    await until(pilot, lambda: progress.finished, timeout=60, what="the create to finish")
+    outcome = str(progress.query_one("#outcome").render())
+    assert progress.outcome == "created", outcome
+    assert "DOCKER_HOST=" in outcome
+    return outcome
+
+
 async def until(pilot: Any, condition: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
     """Let the app run until ``condition()`` is true; fail with ``what`` (and the screen) after ``timeout``."""
     deadline = time.monotonic() + timeout
