@@ -85,6 +85,15 @@ def test_unreachable_registry_is_a_warning(vc, closed_port):
     assert f"127.0.0.1:{closed_port}" in found[0].message
 
 
+def test_a_registry_name_no_connection_can_be_made_to_is_unreachable(vc):
+    """Found by schemathesis: control characters or a bad port raised from the probe (a 500 from the API)."""
+    spec = base_spec("vch-reg-bad")
+    spec.registry.insecure = ["\n\x1a", "registry.example.com:99999"]
+    found = validate(spec, vc.inventory(), session=vc.session, step="registry")
+    assert {(f.level, f.code) for f in found} <= {(WARNING, "registry.unreachable"), (ERROR, "input.invalid")}
+    assert found
+
+
 def test_answering_registry_passes(vc, registry):
     spec = base_spec("vch-reg-ok")
     spec.registry.insecure = [registry]

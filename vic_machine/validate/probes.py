@@ -48,11 +48,15 @@ def _answers_as_registry(scheme: str, host: str, deadline: float) -> bool:
     timeout = deadline - time.monotonic()
     if timeout <= 0:
         return False
-    if scheme == "https":
-        context = ssl._create_unverified_context()  # noqa: S323 - probing reachability, not trusting content
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection(host, timeout=timeout, context=context)
-    else:
-        conn = http.client.HTTPConnection(host, timeout=timeout)
+    try:
+        # Inside the try: a name no connection can be made to (control characters, a bad port) is unreachable.
+        if scheme == "https":
+            context = ssl._create_unverified_context()  # noqa: S323 - probing reachability, not trusting content
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(host, timeout=timeout, context=context)
+        else:
+            conn = http.client.HTTPConnection(host, timeout=timeout)
+    except (ValueError, http.client.HTTPException):
+        return False
     try:
         conn.request("GET", "/v2/", headers={"Accept": "application/json", "Connection": "close"})
         response = conn.getresponse()
