@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from vic_machine.target import Target, parse_target
 from vic_machine.vsphere.session import Session, connect
 
@@ -16,3 +18,18 @@ def target_for(sim, datacenter: str = "", **overrides) -> Target:
 
 def session_for(sim, datacenter: str = "") -> Session:
     return connect(target_for(sim, datacenter))
+
+
+def pipe(src: socket.socket, dst: socket.socket) -> None:
+    """Copy ``src`` to ``dst`` until either closes, then close both ways: one direction of a TCP relay."""
+    try:
+        while chunk := src.recv(65536):
+            dst.sendall(chunk)
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

@@ -13,7 +13,7 @@ import threading
 import pytest
 
 from tests.api_support import make_app, target_path
-from tests.support import session_for
+from tests.support import pipe, session_for
 
 GATEWAY = "vmware-api-gateway-url"
 
@@ -52,21 +52,7 @@ class Relay:
             self.connections += 1
             upstream = socket.create_connection((self.sim.host, self.sim.port))
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                threading.Thread(target=pipe, args=(a, b), daemon=True).start()
 
     def close(self) -> None:
         self.listener.close()

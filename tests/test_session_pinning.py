@@ -11,6 +11,7 @@ import threading
 import pytest
 from pyVmomi import vim
 
+from tests.support import pipe
 from vic_machine.certs.issue import make_self_signed
 from vic_machine.errors import TargetError, UntrustedCertificate
 from vic_machine.operations.upload import upload_bytes
@@ -73,22 +74,8 @@ class SwitchingRelay:
             return
         with self._lock:
             self._relayed.append(up)
-
-        def pump(src, dst):
-            try:
-                while chunk := src.recv(65536):
-                    dst.sendall(chunk)
-            except OSError:
-                pass
-            finally:
-                for s in (src, dst):
-                    try:
-                        s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-
-        threading.Thread(target=pump, args=(up, conn), daemon=True).start()
-        pump(conn, up)
+        threading.Thread(target=pipe, args=(up, conn), daemon=True).start()
+        pipe(conn, up)
 
     def _record(self, conn: socket.socket) -> None:
         data = b""
