@@ -15,7 +15,7 @@ from vic_machine.operations.create import create
 from vic_machine.operations.delete import delete_vch
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.ls import list_vchs
-from vic_machine.operations.remnants import leftovers, remove_leftovers
+from vic_machine.operations.leftovers import leftovers, remove_leftovers
 from vic_machine.spec.model import VolumeStore
 from vic_machine.vsphere import vm_spec
 from vic_machine.vsphere.collector import retrieve, retrieve_objects

@@ -18,7 +18,7 @@ from vic_machine.errors import Cancelled, OperationFailed
 from vic_machine.operations.configure import configure
 from vic_machine.operations.create import create
 from vic_machine.operations.find import find_vch
-from vic_machine.operations.remnants import leftovers
+from vic_machine.operations.leftovers import leftovers
 from vic_machine.operations.upgrade import upgrade
 from vic_machine.operations.upgrade_steps import read_vm
 from vic_machine.vsphere.snapshots import walk_snapshots

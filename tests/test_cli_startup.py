@@ -44,3 +44,16 @@ def test_ls_imports_only_what_listing_needs():
                 "vic_machine.operations.create", "vic_machine.operations.cert", "vic_machine.cli.cert",
                 "vic_machine.cli.configure"}
     assert not loaded & unwanted
+
+
+def test_ls_loads_no_removing_sealing_or_parsing_code_it_does_not_use(start_sim):
+    """Issue 17: what ``ls`` loads beyond pyVmomi is its start-up cost (small inventories are all start-up). With
+    nothing left behind and no sealed value to open, it loads none of the code that removes remnants, grants
+    roles, seals secrets (libsodium), or reads HTML entities, compressed answers and SAX."""
+    sim = start_sim(vm=1)  # its own: VCHs other tests leave in the shared one hold sealed values
+    loaded = _modules_after(["ls", "--target", f"{sim.host}:{sim.port}", "--user", sim.username,
+                             "--password", sim.password, "--thumbprint", sim.thumbprint_sha256])
+    assert "vic_machine.operations.leftovers" in loaded  # it did list
+    unwanted = {"vic_machine.operations.remnants", "vic_machine.operations.plan", "vic_machine.operations.opsuser",
+                "nacl", "html", "gzip", "xml.sax"}
+    assert not loaded & unwanted

@@ -13,6 +13,7 @@ from pyVim.task import WaitForTask
 from pyVmomi import vim
 
 from sim.runner import Simulator
+from vic_machine.vsphere.tasks import run_task
 
 
 def objects(si: vim.ServiceInstance, kind: type) -> list:
@@ -89,6 +90,23 @@ def test_reconfigure_replaces_and_removes_extra_config(si):
         WaitForTask(vm.ReconfigVM_Task(vim.vm.ConfigSpec(
             extraConfig=[option(key="test.a", value=""), option(key="test.b", value="")])))
     assert extra_config() == []
+
+
+def test_root_snapshot_follows_the_snapshot_trees(si):
+    """As vSphere keeps it (vcsim left ``rootSnapshot`` empty for ever): the roots of the VM's snapshot trees."""
+    vm = next(vm for vm in objects(si, vim.VirtualMachine) if vm.name == "DC0_H0_VM0")
+    assert vm.rootSnapshot == []
+    try:
+        WaitForTask(vm.CreateSnapshot_Task(name="one", memory=False, quiesce=False))
+        first = vm.snapshot.rootSnapshotList[0].snapshot
+        WaitForTask(vm.CreateSnapshot_Task(name="two", memory=False, quiesce=False))
+        assert vm.rootSnapshot == [first]  # the second is the first's child
+        # vcsim names the snapshot as the task's entity, which pyVim's WaitForTask cannot read back.
+        run_task(lambda: first.RemoveSnapshot_Task(removeChildren=False), "remove the snapshot")
+        assert vm.rootSnapshot == [vm.snapshot.rootSnapshotList[0].snapshot]
+    finally:
+        WaitForTask(vm.RemoveAllSnapshots_Task())
+    assert vm.rootSnapshot == []
 
 
 def test_state_file_thumbprints_match_the_served_certificate(sim):

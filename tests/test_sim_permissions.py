@@ -308,3 +308,16 @@ def test_an_upload_refused_is_not_retried(psim):
         assert time.monotonic() - started < 1.0
     finally:
         session.logout()
+
+
+def test_a_new_role_is_answered_with_its_id(psim):
+    """As vCenter: AddAuthorizationRole answers the id the new role is listed under (vcsim answered 0)."""
+    _, si = psim
+    authz = si.content.authorizationManager
+    ids = [authz.AddAuthorizationRole(name=f"numbered-{n}", privIds=["System.Read"]) for n in range(2)]
+    try:
+        listed = {r.name: r.roleId for r in authz.roleList}
+        assert ids == [listed["numbered-0"], listed["numbered-1"]] and ids[0] != ids[1]
+    finally:
+        for role_id in ids:
+            authz.RemoveAuthorizationRole(roleId=role_id, failIfUsed=False)

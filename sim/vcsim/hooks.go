@@ -22,14 +22,17 @@ import (
 // afterHooks run once the simulator has answered a call, before the answer
 // reaches the client, with the call's _this.
 var afterHooks = map[string]func(types.ManagedObjectReference){
-	"ReconfigVM_Task":      normalizeVM,
-	"CreateVM_Task":        normalizeAllVMs,
-	"CloneVM_Task":         normalizeAllVMs,
-	"CreateLocalDatastore": func(types.ManagedObjectReference) { fixDatastoreHosts() },
-	"CreateNasDatastore":   func(types.ManagedObjectReference) { fixDatastoreHosts() },
-	"CreateVmfsDatastore":  func(types.ManagedObjectReference) { fixDatastoreHosts() },
-	"AddPortGroup":         syncHostNetworks,
-	"RemovePortGroup":      syncHostNetworks,
+	"ReconfigVM_Task":         normalizeVM,
+	"CreateVM_Task":           normalizeAllVMs,
+	"CloneVM_Task":            normalizeAllVMs,
+	"CreateLocalDatastore":    func(types.ManagedObjectReference) { fixDatastoreHosts() },
+	"CreateNasDatastore":      func(types.ManagedObjectReference) { fixDatastoreHosts() },
+	"CreateVmfsDatastore":     func(types.ManagedObjectReference) { fixDatastoreHosts() },
+	"AddPortGroup":            syncHostNetworks,
+	"RemovePortGroup":         syncHostNetworks,
+	"CreateSnapshot_Task":     syncRootSnapshots,
+	"RemoveSnapshot_Task":     syncRootSnapshots,
+	"RemoveAllSnapshots_Task": syncRootSnapshots,
 }
 
 type hooks struct {

@@ -241,3 +241,17 @@ func (m *AuthorizationManager) SetEntityPermissions(req *types.SetEntityPermissi
 	}
 	return m.AuthorizationManager.SetEntityPermissions(&types.SetEntityPermissions{This: req.This, Entity: req.Entity, Permission: list})
 }
+
+// AddAuthorizationRole: vcsim 0.24.2 adds the role but always answers 0;
+// vCenter answers the new role's id, the one a permission then names.
+func (m *AuthorizationManager) AddAuthorizationRole(req *types.AddAuthorizationRole) soap.HasFault {
+	body := m.AuthorizationManager.AddAuthorizationRole(req).(*methods.AddAuthorizationRoleBody)
+	if body.Fault_ == nil {
+		for _, role := range m.RoleList {
+			if role.Name == req.Name {
+				body.Res.Returnval = role.RoleId
+			}
+		}
+	}
+	return body
+}

@@ -11,7 +11,7 @@ from vic_machine.cli.select_options import held_iso, parse_timeout, select_optio
 from vic_machine.operations.delete import delete_vch
 from vic_machine.operations.find import find_vch
 from vic_machine.operations.ls import list_vchs
-from vic_machine.operations.remnants import remove_leftovers
+from vic_machine.operations.leftovers import remove_leftovers
 
 # vic-machine 1.5.8's --force also removes the volume stores: the refusals' remedies say so, so nobody loses
 # volumes by following them unawares.

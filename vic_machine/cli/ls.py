@@ -12,7 +12,7 @@ from vic_machine.cli.options import debug_option, open_session, output_option, t
 from vic_machine.cli.output import click_echo, emit_json, errors, tab_text
 from vic_machine.cli.select_options import held_iso, parse_timeout
 from vic_machine.operations.ls import list_vchs
-from vic_machine.operations.remnants import leftovers
+from vic_machine.operations.leftovers import leftovers
 
 COLUMNS = ("ID", "PATH", "NAME", "VERSION", "UPGRADE STATUS")
 WIDE_COLUMNS = ("POWER STATE", "DOCKER ENDPOINT", "ADMIN PORTAL")

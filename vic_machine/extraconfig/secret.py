@@ -10,14 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 
-import nacl.exceptions
-import nacl.secret
-import nacl.utils
-
 from vic_machine.errors import VicError
 
-KEY_SIZE = nacl.secret.SecretBox.KEY_SIZE  # 32
-NONCE_SIZE = nacl.secret.SecretBox.NONCE_SIZE  # 24
+# NaCl's secretbox sizes (nacl.secret.SecretBox's), here so that reading a configuration without sealed values
+# (``ls``) does not load libsodium.
+KEY_SIZE = 32
+NONCE_SIZE = 24
+MAC_SIZE = 16
 
 
 class SecretError(VicError):
@@ -33,11 +32,21 @@ class SecretKey:
         if len(key) != KEY_SIZE:
             raise SecretError(f"A VCH secret key has {KEY_SIZE} bytes, not {len(key)}")
         self._key = bytes(key)
-        self._box = nacl.secret.SecretBox(self._key)
+        self._sealer = None
+
+    @property
+    def _box(self):
+        if self._sealer is None:
+            import nacl.secret
+
+            self._sealer = nacl.secret.SecretBox(self._key)
+        return self._sealer
 
     @classmethod
     def generate(cls) -> SecretKey:
         """A new random key."""
+        import nacl.utils
+
         return cls(nacl.utils.random(KEY_SIZE))
 
     @classmethod
@@ -59,6 +68,8 @@ class SecretKey:
 
     def seal(self, plaintext: str) -> str:
         """Seal a value with a fresh random nonce: base64(nonce ‖ box)."""
+        import nacl.utils
+
         nonce = nacl.utils.random(NONCE_SIZE)
         box = self._box.encrypt(plaintext.encode("utf-8"), nonce)  # nonce ‖ ciphertext
         return base64.b64encode(bytes(box)).decode("ascii")
@@ -70,8 +81,10 @@ class SecretKey:
             data = base64.b64decode(sealed, validate=True)
         except (binascii.Error, ValueError):
             raise SecretError(f"The sealed value{where} is not base64") from None
-        if len(data) < NONCE_SIZE + nacl.secret.SecretBox.MACBYTES:
+        if len(data) < NONCE_SIZE + MAC_SIZE:
             raise SecretError(f"The sealed value{where} is too short")
+        import nacl.exceptions
+
         try:
             plain = self._box.decrypt(data[NONCE_SIZE:], data[:NONCE_SIZE])
         except nacl.exceptions.CryptoError:

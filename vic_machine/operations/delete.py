@@ -29,7 +29,7 @@ from vic_machine.extraconfig import is_container, read_extra_config
 from vic_machine.extraconfig.gotypes import URL
 from vic_machine.extraconfig.volume_store import DatastorePath, volume_store_location, volume_store_removal_path
 from vic_machine.iso import IsoInfo
-from vic_machine.operations import marks, opsuser, remnants
+from vic_machine.operations import leftovers, marks, opsuser, remnants
 from vic_machine.operations.ls import NEWER, VchSummary, upgrade_status
 from vic_machine.operations.marks import Record
 from vic_machine.operations.plan import Plan, RunContext, Sink, Step
@@ -374,7 +374,7 @@ def delete_vch(session: Session, vch: VchSummary, *, force: bool = False, delete
             ctx.say(f"Removed {what} from {principal}")
         done(f"permissions of {principal}", ctx)
         # The operations-user roles are shared by VCHs; those no permission uses any more go too.
-        removed, failed = remnants.remove_unused_roles(session, sorted({g.role for g in grants}))
+        removed, failed = leftovers.remove_unused_roles(session, sorted({g.role for g in grants}))
         for what in removed:
             ctx.say(f"Removed {what} (no permission uses it any more)")
         for what in failed:

@@ -38,8 +38,9 @@ BEING_DELETED = "Being deleted"
 _VM_PROPS = {
     vim.VirtualMachine: ["name", "resourcePool", "config.alternateGuestName"],
 }
-# Only the candidates' (a few among thousands): their configuration and state.
-_CANDIDATE_PROPS = ["config.extraConfig", "config.files.vmPathName", "runtime.powerState", "parent"]
+# Only the candidates' (a few among thousands): their configuration and state; ``rootSnapshot`` so that leftover
+# snapshots are looked for only on VCHs that have snapshots.
+_CANDIDATE_PROPS = ["config.extraConfig", "config.files.vmPathName", "runtime.powerState", "parent", "rootSnapshot"]
 _PROPS = {
     vim.ResourcePool: ["name", "parent", "customValue"],
     vim.ComputeResource: ["name", "parent"],
@@ -175,10 +176,15 @@ def list_vchs(session: Session, datacenter: str = "", compute_resource: str = ""
 
 
 def _remnants(session: Session, objs: dict, found: dict, dc_name: str) -> list[VchSummary]:
-    from vic_machine.operations import marks, remnants
+    from vic_machine.operations import marks
+
+    records = marks.read_records(session, objs)
+    if not records:  # the common case: the removing code is not even loaded
+        return []
+    from vic_machine.operations import remnants
 
     out = []
-    for r in remnants.find(session, objs, found, dc_name):
+    for r in remnants.find(session, objs, records, found, dc_name):
         state = r.record.state if r.record.state in (marks.CREATING, marks.DELETING) else ""
         out.append(VchSummary(id=r.id, name=r.name, path=r.path, version="", upgrade_status=r.status,
                               power_state="", docker_host="", admin_portal="", vm=None, config=decode([]),

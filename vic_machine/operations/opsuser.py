@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass
 from pyVmomi import vim
 
 from vic_machine.errors import VicError
+from vic_machine.operations.leftovers import ROLE_PREFIX
 from vic_machine.vsphere.collector import retrieve, retrieve_objects
 from vic_machine.vsphere.faults import vsphere_call
 from vic_machine.vsphere.session import Session
 
-ROLE_PREFIX = "vic-vch-"
 # Hidden (no ``guestinfo.`` prefix): the guest never sees it; VIC's own keys do not use it.
 GRANTS_KEY = "vic-plugin/ops_user/granted_permissions"
 
@@ -172,7 +172,7 @@ def remove_roles_if_unused(session: Session, names: list[str]) -> list[str]:
     """Remove those of the ``vic-vch-*`` roles ``names`` that no permission uses; what was removed. Best effort."""
     if not names:
         return []
-    from vic_machine.operations.remnants import remove_unused_roles
+    from vic_machine.operations.leftovers import remove_unused_roles
 
     try:
         removed, _ = remove_unused_roles(session, list(names))

@@ -23,7 +23,7 @@ from vic_machine.operations import marks
 from vic_machine.operations.marks import Record
 from vic_machine.operations.plan import Plan, RunContext, Sink, Step
 from vic_machine.operations.vm_group import has_vm_group, remove_vm_group
-from vic_machine.vsphere.collector import retrieve, retrieve_objects
+from vic_machine.vsphere.collector import retrieve_objects
 from vic_machine.vsphere.session import Session
 from vic_machine.vsphere.tasks import run_task
 
@@ -83,13 +83,11 @@ def _path(obj, objs: dict, dc_name: str) -> str:
     return "/".join(["", dc_name, *reversed(parts)])
 
 
-def find(session: Session, objs: dict, vch_vms: dict, dc_name: str) -> list[Remnant]:
+def find(session: Session, objs: dict, records: dict, vch_vms: dict, dc_name: str) -> list[Remnant]:
     """The remnants among ``objs`` (a datacenter's VMs, pools, compute resources and folders with ``customValue``
-    read in bulk, as ``ls`` reads them); ``vch_vms`` are the VCH endpoint VMs found (object → properties): a
-    marked pool or folder holding one of those, or naming its id, is that VCH's, not a remnant."""
-    records = marks.read_records(session, objs)
-    if not records:
-        return []
+    read in bulk, as ``ls`` reads them) whose marks are ``records`` (``marks.read_records``); ``vch_vms`` are the
+    VCH endpoint VMs found (object → properties): a marked pool or folder holding one of those, or naming its id,
+    is that VCH's, not a remnant."""
     vch_ids = {vm._moId for vm in vch_vms}
     holders = {p.get("resourcePool") for p in vch_vms.values()} | {p.get("parent") for p in vch_vms.values()}
     groups: dict[tuple[str, str], Remnant] = {}
@@ -275,127 +273,4 @@ def _datacenter_of(session: Session, obj) -> vim.Datacenter | None:
     return obj
 
 
-# --- leftovers that belong to no VCH: unused roles, snapshots of interrupted operations -------------------
-
-
-@dataclass(frozen=True)
-class Leftover:
-    """Something an operation left that is no VCH's piece: ``what`` names it and where it is, ``remedy`` how to
-    remove it."""
-
-    kind: str
-    what: str
-    vch: str = ""
-    remedy: str = ""
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "what": self.what, "vch": self.vch, "remedy": self.remedy}
-
-
-def unused_roles(session: Session) -> list[str]:
-    """The ``vic-vch-*`` roles (ours: VIC's operations-user roles) that no permission uses any more.
-
-    :raise VicError: the roles or the permissions cannot be read.
-    """
-    from vic_machine.operations import opsuser
-    from vic_machine.vsphere.faults import vsphere_call
-
-    manager = session.content.authorizationManager
-    props = retrieve_objects(session.content, [manager], ["roleList"]).get(manager, {})
-    ours = {r.roleId: r.name for r in props.get("roleList") or [] if r.name.startswith(opsuser.ROLE_PREFIX)}
-    if not ours:
-        return []
-    with vsphere_call("read the permissions, to tell which roles are still used"):
-        used = {p.roleId for p in manager.RetrieveAllPermissions() or []}
-    return sorted(name for role_id, name in ours.items() if role_id not in used)
-
-
-def remove_unused_roles(session: Session, names: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """Remove the unused ``vic-vch-*`` roles (those named, or all): ``(removed, could not remove with why)``."""
-    from vic_machine.vsphere.faults import vsphere_call
-
-    manager = session.content.authorizationManager
-    try:
-        unused = unused_roles(session)
-    except VicError as exc:
-        return [], [f"role {n} ({exc})" for n in (names or ["vic-vch-*"])]
-    wanted = [n for n in unused if names is None or n in names]
-    props = retrieve_objects(session.content, [manager], ["roleList"]).get(manager, {})
-    ids = {r.name: r.roleId for r in props.get("roleList") or []}
-    removed, failed = [], []
-    for name in wanted:
-        try:
-            with vsphere_call("remove the role", name):
-                # failIfUsed: a permission set since (a concurrent create) keeps the role.
-                manager.RemoveAuthorizationRole(roleId=ids[name], failIfUsed=True)
-        except VicError as exc:
-            failed.append(f"role {name} ({exc})")
-            continue
-        removed.append(f"role {name}")
-    return removed, failed
-
-
-SNAPSHOT_DESCRIPTIONS = ("Before vic-machine configure",)
-
-
-def leftover_snapshots(session: Session, vchs: list) -> list[Leftover]:
-    """Snapshots an interrupted configure left on VCHs (``configure …`` with our description), on VCHs that no
-    configure or upgrade holds now (one read for all their VMs)."""
-    vms = [v.vm for v in vchs if v.vm is not None and not v.config.update_in_progress]
-    if not vms:
-        return []
-    from vic_machine.vsphere.snapshots import walk_snapshots
-
-    found = retrieve_objects(session.content, vms, ["snapshot"])
-    names = {v.vm: v.name for v in vchs if v.vm is not None}
-    out = []
-    for vm, props in found.items():
-        trees = list(getattr(props.get("snapshot"), "rootSnapshotList", None) or [])
-        for tree in walk_snapshots(trees):
-            if tree.description in SNAPSHOT_DESCRIPTIONS:
-                out.append(Leftover("snapshot", f"snapshot {tree.name!r} of VCH {names[vm]} ({vm._moId})",
-                                    names[vm], remedy=f"vic-machine delete --leftovers --name {names[vm]}"))
-    return out
-
-
-def remove_snapshots(session: Session, vch) -> list[str]:
-    """Remove the leftover configure snapshots of one VCH; what was removed."""
-    from vic_machine.vsphere.snapshots import walk_snapshots
-
-    props = retrieve_objects(session.content, [vch.vm], ["snapshot"]).get(vch.vm, {})
-    removed = []
-    for tree in walk_snapshots(list(getattr(props.get("snapshot"), "rootSnapshotList", None) or [])):
-        if tree.description in SNAPSHOT_DESCRIPTIONS:
-            run_task(lambda t=tree: t.snapshot.RemoveSnapshot_Task(removeChildren=False), "remove the snapshot",
-                     tree.name)
-            removed.append(f"snapshot {tree.name!r} of VCH {vch.name}")
-    return removed
-
-
-def leftovers(session: Session, vchs: list) -> list[Leftover]:
-    """Everything left behind that is no VCH's piece: unused operations-user roles, configure snapshots."""
-    try:
-        roles = unused_roles(session)
-    except VicError:
-        roles = []  # a listing: what cannot be read is not offered
-    out = [Leftover("role", f"role {name} (no permission uses it)", remedy="vic-machine delete --leftovers")
-           for name in roles]
-    return out + leftover_snapshots(session, vchs)
-
-
-def remove_leftovers(session: Session, vchs: list, name: str = "") -> tuple[list[str], list[str]]:
-    """Remove what :func:`leftovers` lists (only the snapshots of VCH ``name`` when given, and then no roles):
-    ``(removed, could not remove with why)``."""
-    removed, failed = ([], []) if name else remove_unused_roles(session)
-    for vch in vchs:
-        if vch.vm is None or (name and vch.name != name) or vch.config.update_in_progress:
-            continue
-        try:
-            removed += remove_snapshots(session, vch)
-        except VicError as exc:
-            failed.append(f"snapshots of VCH {vch.name} ({exc})")
-    return removed, failed
-
-
-__all__ = ["BEING_CREATED", "BEING_DELETED", "INCOMPLETE", "Leftover", "Remnant", "delete_remnant", "find",
-           "leftovers", "retrieve"]
+__all__ = ["BEING_CREATED", "BEING_DELETED", "INCOMPLETE", "Remnant", "delete_remnant", "find"]
