@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+import time
 
 import pytest
 from pyVmomi import vim
@@ -17,6 +18,7 @@ from vic_machine.errors import TargetError, UntrustedCertificate
 from vic_machine.operations.upload import upload_bytes
 from vic_machine.vsphere.collector import retrieve
 from vic_machine.target import parse_target
+from vic_machine.vsphere import session as session_module
 from vic_machine.vsphere.session import connect
 
 
@@ -35,6 +37,7 @@ class SwitchingRelay:
         self.context.load_cert_chain(tmp_path / "relay-cert.pem", tmp_path / "relay-key.pem")
         self.intercepting = False
         self.intercepted = 0
+        self.accepted = 0
         self.received: list[bytes] = []
         self._relayed: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -60,6 +63,7 @@ class SwitchingRelay:
             except OSError:
                 continue
             with self._lock:
+                self.accepted += 1
                 intercepting = self.intercepting
                 if not intercepting:
                     self._relayed.append(conn)
@@ -134,3 +138,29 @@ def test_the_first_connection_is_pinned_too(sim, relay):
         _session_through(sim, relay)
     assert refused.value.sha256 != sim.thumbprint_sha256
     assert all(data == b"" for data in relay.received), relay.received
+
+
+def test_a_pinned_target_is_connected_to_once(sim, relay):
+    """Issue 17: with the thumbprint given, the pin is checked in the session's own first handshake; no connection
+    is made only to look at the certificate first (a TLS handshake more for every command)."""
+    session = _session_through(sim, relay)
+    assert retrieve(session.content, session.content.rootFolder, {vim.Datacenter: ["name"]})
+    session.logout()
+    assert relay.accepted == 1
+    assert (session.thumbprint_sha1, session.thumbprint_sha256) == (sim.thumbprint_sha1, sim.thumbprint_sha256)
+
+
+def test_a_server_that_never_answers_the_handshake_fails_within_the_connect_timeout(sim, monkeypatch):
+    """The answers may take the command's --timeout (minutes); a new connection may not."""
+    silent = socket.create_server(("127.0.0.1", 0))  # the kernel completes TCP; nobody speaks TLS
+    monkeypatch.setattr(session_module, "CONNECT_TIMEOUT", 0.5)
+    try:
+        target = parse_target(f"https://127.0.0.1:{silent.getsockname()[1]}", env={}, user="u", password="p",
+                              thumbprint=sim.thumbprint_sha256)
+        began = time.monotonic()
+        with pytest.raises(TargetError) as refused:
+            connect(target, timeout=120)
+        assert time.monotonic() - began < 5
+        assert f"Cannot reach 127.0.0.1:{silent.getsockname()[1]}" in str(refused.value)
+    finally:
+        silent.close()

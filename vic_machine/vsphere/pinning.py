@@ -11,6 +11,7 @@ SHA-1/SHA-256 digest with the pinned thumbprint and closes the socket when it di
 from __future__ import annotations
 
 import http.client
+import socket
 import ssl
 
 from vic_machine.vsphere.certificate import thumbprints
@@ -61,6 +62,25 @@ class PinnedContext(ssl.SSLContext):
             raise
         self.seen = (sha1, sha256)
         return tls
+
+
+class BoundedConnection(http.client.HTTPSConnection):
+    """An HTTPS connection whose TCP connect and TLS handshake must end within ``connect_timeout``: an address that
+    does not answer fails in seconds, whatever time its answers are given (``timeout``, the command's --timeout)."""
+
+    def __init__(self, *args, connect_timeout: float, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.connect_timeout = connect_timeout
+
+    def connect(self) -> None:
+        answers = self.timeout  # a number, or http.client's "the socket default"
+        bounded = isinstance(answers, (int, float))
+        self.timeout = min(self.connect_timeout, answers) if bounded else self.connect_timeout
+        try:
+            super().connect()
+        finally:
+            self.timeout = answers
+        self.sock.settimeout(answers if bounded else socket.getdefaulttimeout())
 
 
 def pinned_connection(host: str, port: int, thumbprint: str, timeout: float) -> http.client.HTTPSConnection:

@@ -7,6 +7,9 @@ receives no byte, and the call fails as :class:`~vic_machine.errors.UntrustedCer
 
 from __future__ import annotations
 
+import functools
+import http.client
+import ssl
 import threading
 from dataclasses import dataclass, field
 
@@ -14,11 +17,13 @@ from pyVmomi import SoapStubAdapter, vim
 
 from vic_machine.errors import TargetError, UntrustedCertificate
 from vic_machine.target import Target
-from vic_machine.vsphere.certificate import fetch_certificate, thumbprints
+from vic_machine.vsphere.certificate import fetch_certificate, thumbprints, unreachable
 from vic_machine.vsphere.faults import translate, vsphere_call
-from vic_machine.vsphere.pinning import CertificateMismatch, PinnedContext
+from vic_machine.vsphere.pinning import BoundedConnection, CertificateMismatch, PinnedContext
 
 API_VERSION = "vim.version.v7_0"
+# How long a new connection (TCP and TLS handshake) may take; answers get the command's --timeout.
+CONNECT_TIMEOUT = 10.0
 
 
 class CountingStub(SoapStubAdapter):
@@ -28,8 +33,10 @@ class CountingStub(SoapStubAdapter):
     counts every HTTP round trip once.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, connect_timeout: float | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if connect_timeout is not None and self.scheme is http.client.HTTPSConnection:
+            self.scheme = functools.partial(BoundedConnection, connect_timeout=connect_timeout)
         self._count_lock = threading.Lock()
         self.round_trips = 0
         # The property collector's id on this endpoint, once the service content is read (it differs on ESXi).
@@ -127,23 +134,30 @@ def connect(
     :raise AuthenticationError: wrong credentials or an invalid ticket.
     :raise TargetError: vCenter unreachable.
     """
-    sha1, sha256 = check_trust(target, force)
-    # Trust on first use under --force: pin what check_trust saw, so the certificate cannot change in between.
-    pin = target.thumbprint or sha256
+    # A pinned thumbprint is checked in the first connection's own handshake, before any byte is sent; without one
+    # the certificate is fetched first, to refuse it or (--force) to pin what was seen, so it cannot change after.
+    pin = target.thumbprint or check_trust(target, force)[1]
+    context = PinnedContext(pin)
     try:
         stub = CountingStub(
             url=target.url,
             version=API_VERSION,
-            sslContext=PinnedContext(pin),
+            sslContext=context,
             httpConnectionTimeout=timeout,
+            connect_timeout=CONNECT_TIMEOUT,
             sessionId=session_id or None,
         )
         si = vim.ServiceInstance("ServiceInstance", stub)
         content = si.RetrieveContent()
     except CertificateMismatch as exc:
         raise UntrustedCertificate(target.display, exc.sha1, exc.sha256, given=pin) from None
+    except OSError as exc:
+        if isinstance(exc, ssl.SSLError):
+            raise translate(exc, f"connect to {target.display}") from exc
+        raise unreachable(target.host, target.port, exc) from None
     except Exception as exc:  # noqa: BLE001 - the translation edge, as vsphere_call
         raise translate(exc, f"connect to {target.display}") from exc
+    sha1, sha256 = context.seen
     with vsphere_call(f"log in to {target.display}"):
         if clone_ticket:
             user_session = content.sessionManager.CloneSession(cloneTicket=clone_ticket)
