@@ -15,9 +15,10 @@ import click
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from vic_machine.cli import debug_log
 from vic_machine.certs import generate
 from vic_machine.cli.create_options import _SIMPLE, _container_networks, _dest, _read_pem, _shares, _volume_stores
-from vic_machine.cli.options import extended_help_option, open_session, output_option, set_log_level, target_options
+from vic_machine.cli.options import extended_help_option, open_session, output_option, target_options
 from vic_machine.cli.output import console, emit_result
 from vic_machine.cli.progress import ProgressBar
 from vic_machine.cli.select_options import parse_timeout, select_options
@@ -213,7 +214,7 @@ def dump_networks(nets) -> list[dict]:
 def configure(target, force, name, vch_id, compute_resource, output, tls_cert_path, timeout, reset_progress,
               rollback, **values) -> None:
     """Change the configuration of a VCH; a change needing a restart is done under a snapshot (-x: every flag)."""
-    set_log_level(values.get("debug"))
+    debug_log.show(values.get("debug"))
     seconds = parse_timeout(timeout)
     session = open_session(target, force)
     written = None

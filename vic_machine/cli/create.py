@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from vic_machine.cli import debug_log
 from vic_machine.cli.create_options import create_options, option_names, spec_from_options
 from vic_machine.cli.findings import show_findings
-from vic_machine.cli.options import extended_help_option, open_session, output_option, set_log_level, target_options
+from vic_machine.cli.options import extended_help_option, open_session, output_option, target_options
 from vic_machine.cli.output import console, emit_result
 from vic_machine.cli.progress import ProgressBar
 from vic_machine.cli.select_options import parse_timeout
@@ -59,7 +60,7 @@ def _report(result: CreateResult, cert_dir: str | None, output: str) -> None:
 @extended_help_option
 def create(target, force, output, appliance_iso, bootstrap_iso, tls_cert_path, timeout, dry_run, **values) -> None:
     """Create a virtual container host (-x shows the advanced options too)."""
-    set_log_level(values.get("debug"))
+    debug_log.show(values.get("debug"))
     spec = spec_from_options({k: values.get(k) for k in option_names()})
     if dry_run:
         validate_input(spec, required=False)

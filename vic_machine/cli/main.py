@@ -93,9 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(argv)
     finally:
-        options = sys.modules.get("vic_machine.cli.options")  # only a command that ran can have set it
-        if options is not None:
-            options.restore_log_level()
+        shown = sys.modules.get("vic_machine.cli.debug_log")  # only a command that ran can have set it
+        if shown is not None:
+            shown.restore()
 
 
 def _run(argv: list[str] | None) -> int:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import functools
-import logging
-import sys
 from typing import TYPE_CHECKING
 
 import click
 
+from vic_machine.cli import debug_log
 from vic_machine.target import Target, parse_target
 
 if TYPE_CHECKING:
     from vic_machine.vsphere.session import Session
 
-log = logging.getLogger("vic_machine.cli")
 
 
 def target_options(func):
@@ -47,10 +45,10 @@ def open_session(target: Target, force: bool, timeout: float | None = None) -> S
     """Log in; ``timeout`` (seconds, from ``--timeout``) bounds every answer vCenter owes this session."""
     from vic_machine.vsphere.session import connect  # pyVmomi: only for commands that log in
 
-    log.debug("Connecting to %s", target.display)
+    debug_log.debug("Connecting to %s", target.display)
     session = connect(target, force=force) if timeout is None else connect(target, force=force, timeout=timeout)
-    log.debug("Logged in to %s as %s (certificate SHA-256 %s)", target.display, session.user,
-              session.thumbprint_sha256)
+    debug_log.debug("Logged in to %s as %s (certificate SHA-256 %s)", target.display, session.user,
+                    session.thumbprint_sha256)
     return session
 
 
@@ -59,45 +57,10 @@ def timeout_option(what: str):
     return click.option("--timeout", default="3m", show_default=True, help=f"How long to wait for {what}")
 
 
-def set_log_level(debug: int | None) -> None:
-    """``--debug N`` above 0 shows vic-machine's own debug log on stderr, as 1.5.8's ``--debug`` does."""
-    if not debug or debug <= 0:
-        return
-    logger = logging.getLogger("vic_machine")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        handler.previous_level = logger.level
-        logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-
-
-def restore_log_level() -> None:
-    """Undo :func:`set_log_level` when a command is done (``main`` may run many commands in one process)."""
-    logger = logging.getLogger("vic_machine")
-    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
-        logger.removeHandler(handler)
-        logger.setLevel(handler.previous_level)
-
-
-class _StderrHandler(logging.StreamHandler):
-    """Log records to whatever ``sys.stderr`` is when they are written."""
-
-    previous_level = logging.NOTSET
-
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value) -> None:
-        pass
-
-
 def debug_option(hidden: bool = True):
     """``--debug/-v N`` of the commands where it is only the verbosity of vic-machine's own log."""
     return click.option("--debug", "-v", type=click.IntRange(min=0), default=None, hidden=hidden, expose_value=False,
-                        callback=lambda ctx, param, value: set_log_level(value),
+                        callback=lambda ctx, param, value: debug_log.show(value),
                         help="0 (default): quiet; 1 and above: vic-machine's debug log on stderr")
 
 
