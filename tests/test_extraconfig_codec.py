@@ -232,3 +232,7 @@ def test_encoded_secrets_are_sealed_with_the_stored_key():
     assert "hunter2" not in "".join(written.values())
     assert key.open(written["guestinfo.vice./connect/token@secret"]) == "hunter2"
     assert decode(written).connection.token == "hunter2"
+    # As VIC's GetNoSecretVCHConfig (its ls, inspect, delete): nothing sealed is opened, the rest is read.
+    plain = decode(written, secrets=False)
+    assert plain.connection.token == "" and plain == decode({k: v for k, v in written.items() if "@secret" not in k})
+    assert repr(config).count("hunter2") == 0  # a secret field stays out of the struct's repr

@@ -61,16 +61,21 @@ def secret_key_of(extra_config: ExtraConfig) -> SecretKey | None:
     return SecretKey.from_string(text) if text else None
 
 
-def decode(extra_config: ExtraConfig, secret_key: SecretKey | bytes | None = None) -> VchConfig:
+def decode(extra_config: ExtraConfig, secret_key: SecretKey | bytes | None = None, *,
+           secrets: bool = True) -> VchConfig:
     """Decode a VCH's configuration from its extraConfig.
 
     :param secret_key: opens ``@secret`` values when ``guestinfo.ovfEnv`` is not among the entries (vSphere
         hides it from API reads; VIC reads it from the .vmx file). Without any key, secret fields stay empty.
+    :param secrets: False leaves the secret fields empty, opening nothing, as VIC's ``GetNoSecretVCHConfig`` (what
+        its ls, inspect and delete read).
     :raise SecretError: a secret does not open with the key.
     """
     stored = read_extra_config(extra_config)
     key = _as_key(secret_key)
-    if stored.get(SECRET_KEY_KEY):
+    if not secrets:
+        key = None
+    elif stored.get(SECRET_KEY_KEY):
         key = SecretKey.from_string(stored[SECRET_KEY_KEY])
 
     def source(name: str) -> str | None:

@@ -156,7 +156,8 @@ def list_vchs(session: Session, datacenter: str = "", compute_resource: str = ""
         if not is_vch(extra, vm._moId):
             continue
         found[vm] = {**vms[vm], **props}
-        config = decode(extra)
+        # As VIC's ls reads a VCH (GetNoSecretVCHConfig): nothing sealed is opened; what needs a secret reads it.
+        config = decode(extra, secrets=False)
         path = inventory_path(vms[vm].get("resourcePool"), objs, dc_name)
         parent_path = path.rsplit("/", 1)[0] if path.rsplit("/", 1)[-1] == vms[vm]["name"] else path
         if not _under(parent_path, compute_resource):
