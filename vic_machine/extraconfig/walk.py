@@ -62,22 +62,41 @@ def _field_keys(cls: type, prefix: str) -> tuple:
     return tuple(out)
 
 
-def encode_value(sink: Sink, value: Any, tp: Any, key: str) -> None:
-    """Write ``value`` (of annotation ``tp``) under ``key`` and the keys below it."""
+_OPTIONAL, _STRUCT, _LIST, _DICT, _SCALAR = range(5)
+
+
+@functools.lru_cache(maxsize=None)
+def _shape(tp: Any) -> tuple[int, Any]:
+    """How an annotation is stored, and the annotation inside it (the pointer's, the list's or the dict's
+    element): worked out once per annotation rather than at every field of every VCH read."""
     inner = optional_inner(tp)
     if inner is not None:
+        return _OPTIONAL, inner
+    if _is_struct(tp):
+        return _STRUCT, None
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return _LIST, typing.get_args(tp)[0]
+    if origin is dict:
+        return _DICT, typing.get_args(tp)[1]
+    return _SCALAR, None
+
+
+def encode_value(sink: Sink, value: Any, tp: Any, key: str) -> None:
+    """Write ``value`` (of annotation ``tp``) under ``key`` and the keys below it."""
+    shape, inner = _shape(tp)
+    if shape == _OPTIONAL:
         if value is not None:
             encode_value(sink, value, inner, key)
         return
-    if _is_struct(tp):
+    if shape == _STRUCT:
         for f, ftp, fkey in _field_keys(tp, key):
             encode_value(sink, getattr(value, f.name), ftp, fkey)
         return
-    origin = typing.get_origin(tp)
-    if origin is list:
-        _encode_list(sink, value, typing.get_args(tp)[0], key)
-    elif origin is dict:
-        _encode_dict(sink, value, typing.get_args(tp)[1], key)
+    if shape == _LIST:
+        _encode_list(sink, value, inner, key)
+    elif shape == _DICT:
+        _encode_dict(sink, value, inner, key)
     elif tp in BYTES_TYPES:
         if to_raw(value):
             sink(key, format_scalar(value, tp))
@@ -106,11 +125,11 @@ def _encode_dict(sink: Sink, entries: Mapping[str, Any], elem: Any, key: str) ->
 
 def decode_value(source: Source, tp: Any, key: str) -> tuple[Any, bool]:
     """Read a value of annotation ``tp`` stored under ``key``; also says whether any of its keys was present."""
-    inner = optional_inner(tp)
-    if inner is not None:
+    shape, inner = _shape(tp)
+    if shape == _OPTIONAL:
         value, found = decode_value(source, inner, key)
         return (value if found else None), found
-    if _is_struct(tp):
+    if shape == _STRUCT:
         values: dict[str, Any] = {}
         any_found = False
         for f, ftp, fkey in _field_keys(tp, key):
@@ -119,11 +138,10 @@ def decode_value(source: Source, tp: Any, key: str) -> tuple[Any, bool]:
                 values[f.name] = value
                 any_found = True
         return tp(**values), any_found
-    origin = typing.get_origin(tp)
-    if origin is list:
-        return _decode_list(source, typing.get_args(tp)[0], key)
-    if origin is dict:
-        return _decode_dict(source, typing.get_args(tp)[1], key)
+    if shape == _LIST:
+        return _decode_list(source, inner, key)
+    if shape == _DICT:
+        return _decode_dict(source, inner, key)
     raw = source(key)
     if raw is None:
         return None, False
