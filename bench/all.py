@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import machine_load, print_table, seconds
+from common import machine_load, print_table, seconds, settle
 
 HERE = Path(__file__).resolve().parent
 NOT_BENCHMARKS = {"all.py", "common.py"}
@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
     with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as targets:
         env = {**os.environ, "BENCH_TARGETS": targets.name}
         for script in benchmarks(argv):
-            print(f"== {script.relative_to(HERE.parent)}", flush=True)
+            print(f"== {script.relative_to(HERE.parent)} ({settle()} at the start)", flush=True)
             began = time.perf_counter()
             done = subprocess.run([sys.executable, str(script)], env=env)
             took = time.perf_counter() - began

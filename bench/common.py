@@ -197,6 +197,29 @@ def compile_project() -> None:
         compileall.compile_dir(ROOT / package, quiet=1)
 
 
+def _busy_and_total() -> tuple[int, int]:
+    with open("/proc/stat") as stat:
+        ticks = [int(v) for v in stat.readline().split()[1:]]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def settle(max_seconds: float = 30.0, idle: float = 0.85) -> str:
+    """Wait until the CPUs are at least ``idle`` idle over half a second (what the previous benchmark started is
+    gone: a simulator, gunicorn workers, HAProxy), at most ``max_seconds``; how busy they were at the end.
+
+    The ratios are measured side by side, but a closed loop's throughput (the server's p99) and the start-up of a
+    child process depend on what else runs; the load average lags by a minute and cannot tell."""
+    deadline = time.monotonic() + max_seconds
+    while True:
+        busy0, total0 = _busy_and_total()
+        time.sleep(0.5)
+        busy1, total1 = _busy_and_total()
+        share = (busy1 - busy0) / max(total1 - total0, 1)
+        if share <= 1 - idle or time.monotonic() >= deadline:
+            return f"CPUs {share:.0%} busy"
+
+
 def machine_load() -> str:
     """The 1-minute load average and the number of CPUs, to read the figures by."""
     try:

@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import machine_load, print_table, run, seconds, session_for, simulator, target
+from common import machine_load, print_table, run, seconds, session_for, settle, simulator, target
 
 from sim.isos import ensure_isos
 
@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 status, _ = one.get(path)
                 if status != 200:
                     raise RuntimeError(f"GET {path} answered {status}")
+            print(f"Before the single client: {settle()}", flush=True)
             for method in COUNTED:
                 sim.faults.delay(method, 0, count=0)  # delay-only rules: count the SOAP requests
             single: dict[str, list[float]] = {name: [] for name in routes}
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                         if status != 200:
                             errors.append(f"{name}: {status}")
 
-            print(f"{options.clients} clients for {options.seconds:.0f} s …", flush=True)
+            print(f"{options.clients} clients for {options.seconds:.0f} s ({settle()} before) …", flush=True)
             threads = [threading.Thread(target=client, args=(n,)) for n in range(options.clients)]
             began = time.perf_counter()
             for t in threads:

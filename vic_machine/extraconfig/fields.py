@@ -73,6 +73,8 @@ def vic_struct(cls: type[T]) -> type[T]:
     made.__eq__ = _struct_eq
     made.__repr__ = _struct_repr
     made.__hash__ = None  # mutable and compared by value, as a dataclass with eq
+    # The annotations are resolved now, once: the first decode would resolve them all again.
+    _FIELDS[made] = [(f, hints[f.name]) for f in dataclasses.fields(made) if KEY in f.metadata]
     return made
 
 
