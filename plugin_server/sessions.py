@@ -73,7 +73,6 @@ class SessionCache:
         if entry is not None:
             return entry.session
         session = create()
-        session.kept_views = {}  # a cached session serves many requests: each read's view is made once
         with self._lock:
             existing = self._entries.get(key)
             if existing is None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
-from pyVmomi import SoapAdapter, VmomiSupport, vim, vmodl
+from pyVmomi import SoapAdapter, VmomiSupport, vim
 
 from vic_machine.errors import VSphereError
 from vic_machine.vsphere.collector import PAGE_SIZE, Page, paged, retrieve_spec, view_spec
@@ -341,36 +341,6 @@ def _wsdl(kind: type) -> str:
     return VmomiSupport.GetWsdlName(kind)
 
 
-def _over_view(session: Session, root: vim.ManagedEntity, types: list[type], recursive: bool,
-               read: Callable[[vim.view.ContainerView], Any]) -> Any:
-    """``read`` over a container view of ``types`` under ``root``: one made for the read and destroyed after it, or,
-    on a session that keeps its views (``Session.kept_views``: the plug-in server's, shared by many requests), one
-    made once and reused, two requests fewer per read (a view follows the inventory; vCenter removes a session's
-    views with the session). A kept view found gone is made again, once."""
-    kept = session.kept_views
-    key = (root._moId, tuple(sorted(_wsdl(t) for t in types)), recursive)
-    retried = False
-    while True:
-        view = kept.get(key) if kept is not None else None
-        if view is None:
-            view = session.content.viewManager.CreateContainerView(container=root, type=types, recursive=recursive)
-            if kept is not None:
-                winner = kept.setdefault(key, view)  # two requests made one at once: one is kept
-                if winner is not view:
-                    view.DestroyView()
-                    view = winner
-        try:
-            return read(view)
-        except vmodl.fault.ManagedObjectNotFound as exc:
-            if kept is None or retried or getattr(exc, "obj", None) != view:
-                raise
-            kept.pop(key, None)
-            retried = True
-        finally:
-            if kept is None:
-                view.DestroyView()
-
-
 def retrieve_plain(session: Session, root: vim.ManagedEntity, props: dict[type, Iterable[str]],
                    recursive: bool = True) -> dict[vim.ManagedObject, dict[str, Any]]:
     """As :func:`vic_machine.vsphere.collector.retrieve`, for properties of plain values only (see the module).
@@ -378,10 +348,14 @@ def retrieve_plain(session: Session, root: vim.ManagedEntity, props: dict[type, 
     :raise TypeError: a property holds a data object; read it with ``collector.retrieve``.
     """
     props = {t: list(p) for t, p in props.items()}
-    specs = _prop_specs({_wsdl(t): p for t, p in props.items()})
+    content = session.content
     with vsphere_call("read the inventory"):
-        return _over_view(session, root, list(props), recursive,
-                          lambda view: _retrieve_values(session, specs + _view_spec(view._moId)))
+        view = content.viewManager.CreateContainerView(container=root, type=list(props), recursive=recursive)
+        try:
+            return _retrieve_values(session, _prop_specs({_wsdl(t): p for t, p in props.items()})
+                                    + _view_spec(view._moId))
+        finally:
+            view.DestroyView()
 
 
 def retrieve_mixed(session: Session, root: vim.ManagedEntity, plain: dict[type, Iterable[str]],
@@ -390,16 +364,18 @@ def retrieve_mixed(session: Session, root: vim.ManagedEntity, plain: dict[type, 
     whose properties are data objects), over one container view: one request more than a single read."""
     plain = {t: list(p) for t, p in plain.items()}
     rich = {t: list(p) for t, p in rich.items()}
-    specs = _prop_specs({_wsdl(t): p for t, p in plain.items()})
-
-    def read(view) -> dict:
-        out = {o.obj: {p.name: p.val for p in o.propSet or []}
-               for o in retrieve_spec(session.content, view_spec(view, rich))} if rich else {}
-        out.update(_retrieve_values(session, specs + _view_spec(view._moId)))
-        return out
-
+    content = session.content
     with vsphere_call("read the inventory"):
-        return _over_view(session, root, [*plain, *rich], True, read)
+        view = content.viewManager.CreateContainerView(container=root, type=[*plain, *rich], recursive=True)
+        try:
+            found = _retrieve_values(session, _prop_specs({_wsdl(t): p for t, p in plain.items()})
+                                     + _view_spec(view._moId))
+            out = {o.obj: {p.name: p.val for p in o.propSet or []}
+                   for o in retrieve_spec(content, view_spec(view, rich))} if rich else {}
+        finally:
+            view.DestroyView()
+    out.update(found)
+    return out
 
 
 def retrieve_objects_plain(session: Session, objects: list[vim.ManagedObject],

@@ -62,9 +62,6 @@ class Session:
     thumbprint_sha1: str
     thumbprint_sha256: str
     user: str = ""
-    # Container views kept for reuse (``raw_soap``), when the session serves many reads (the plug-in server's);
-    # None: each read makes its own and destroys it.
-    kept_views: dict | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
