@@ -18,6 +18,7 @@ from vic_machine.errors import TargetError, UntrustedCertificate
 from vic_machine.operations.upload import upload_bytes
 from vic_machine.vsphere.collector import retrieve
 from vic_machine.target import parse_target
+from vic_machine.vsphere.certificate import thumbprints
 from vic_machine.vsphere import session as session_module
 from vic_machine.vsphere.session import connect
 
@@ -164,3 +165,29 @@ def test_a_server_that_never_answers_the_handshake_fails_within_the_connect_time
         assert f"Cannot reach 127.0.0.1:{silent.getsockname()[1]}" in str(refused.value)
     finally:
         silent.close()
+
+
+def test_a_server_that_connects_but_never_answers_is_not_called_unreachable(tmp_path):
+    """Once connected, a missing answer is the answer's time running out, not an address to check."""
+    cert, key = make_self_signed("127.0.0.1")
+    (tmp_path / "c.pem").write_bytes(cert)
+    (tmp_path / "k.pem").write_bytes(key)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "c.pem", tmp_path / "k.pem")
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def accept() -> None:
+        conn, _ = server.accept()
+        held.append(context.wrap_socket(conn, server_side=True))  # handshake done, then silence
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        pin = thumbprints(ssl.PEM_cert_to_DER_cert(cert.decode()))[1]
+        target = parse_target(f"https://127.0.0.1:{server.getsockname()[1]}", env={}, user="u", password="p",
+                              thumbprint=pin)
+        with pytest.raises(TargetError) as failed:
+            connect(target, timeout=1)
+        assert "Cannot reach" not in str(failed.value) and "did not answer in time" in str(failed.value)
+    finally:
+        server.close()

@@ -64,6 +64,10 @@ class PinnedContext(ssl.SSLContext):
         return tls
 
 
+class ConnectFailed(OSError):
+    """No TCP connection or TLS handshake could be made with the server (as opposed to a failure once connected)."""
+
+
 class BoundedConnection(http.client.HTTPSConnection):
     """An HTTPS connection whose TCP connect and TLS handshake must end within ``connect_timeout``: an address that
     does not answer fails in seconds, whatever time its answers are given (``timeout``, the command's --timeout)."""
@@ -78,6 +82,10 @@ class BoundedConnection(http.client.HTTPSConnection):
         self.timeout = min(self.connect_timeout, answers) if bounded else self.connect_timeout
         try:
             super().connect()
+        except ssl.SSLError:
+            raise
+        except OSError as exc:  # refused, unroutable, silent: nothing was sent
+            raise ConnectFailed(exc.errno, exc.strerror or str(exc)) from exc
         finally:
             self.timeout = answers
         self.sock.settimeout(answers if bounded else socket.getdefaulttimeout())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.client
-import ssl
 import threading
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from vic_machine.errors import TargetError, UntrustedCertificate
 from vic_machine.target import Target
 from vic_machine.vsphere.certificate import fetch_certificate, thumbprints, unreachable
 from vic_machine.vsphere.faults import translate, vsphere_call
-from vic_machine.vsphere.pinning import BoundedConnection, CertificateMismatch, PinnedContext
+from vic_machine.vsphere.pinning import BoundedConnection, CertificateMismatch, ConnectFailed, PinnedContext
 
 API_VERSION = "vim.version.v7_0"
 # How long a new connection (TCP and TLS handshake) may take; answers get the command's --timeout.
@@ -151,9 +150,7 @@ def connect(
         content = si.RetrieveContent()
     except CertificateMismatch as exc:
         raise UntrustedCertificate(target.display, exc.sha1, exc.sha256, given=pin) from None
-    except OSError as exc:
-        if isinstance(exc, ssl.SSLError):
-            raise translate(exc, f"connect to {target.display}") from exc
+    except ConnectFailed as exc:
         raise unreachable(target.host, target.port, exc) from None
     except Exception as exc:  # noqa: BLE001 - the translation edge, as vsphere_call
         raise translate(exc, f"connect to {target.display}") from exc
