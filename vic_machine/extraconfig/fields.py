@@ -69,10 +69,13 @@ def vic_struct(cls: type[T]) -> type[T]:
                 _set_zero_default(f, hints[name])
     # One shared __eq__ and __repr__ rather than two generated and compiled per struct: they were half the
     # codec's import time, which every command that reads a VCH (``ls`` first) pays at start-up.
+    own = cls.__dict__
     made = dataclasses.dataclass(cls, eq=False, repr=False)
-    made.__eq__ = _struct_eq
-    made.__repr__ = _struct_repr
-    made.__hash__ = None  # mutable and compared by value, as a dataclass with eq
+    if "__eq__" not in own:  # a struct's own methods win, as dataclass lets them
+        made.__eq__ = _struct_eq
+        made.__hash__ = None  # mutable and compared by value, as a dataclass with eq
+    if "__repr__" not in own:
+        made.__repr__ = _struct_repr
     # The annotations are resolved now, once: the first decode would resolve them all again.
     _FIELDS[made] = [(f, hints[f.name]) for f in dataclasses.fields(made) if KEY in f.metadata]
     return made
