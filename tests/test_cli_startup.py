@@ -8,12 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from pyVmomi import vim
 
 from tests.support import session_for
-from tests.test_ls import make_vch
+from tests.test_ls import make_vch, sorted_vms
 from vic_machine.cli.main import COMMANDS
-from vic_machine.vsphere.collector import retrieve
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -62,8 +60,7 @@ def test_ls_loads_no_removing_sealing_or_parsing_code_it_does_not_use(start_sim)
     reads HTML entities, compressed answers and SAX."""
     sim = start_sim(vm=1)
     session = session_for(sim)
-    vm = retrieve(session.content, session.content.rootFolder, {vim.VirtualMachine: ["name"]}).popitem()[0]
-    make_vch(vm, "startup-vch")  # sealed values, its key among the entries
+    make_vch(sorted_vms(session)[0], "startup-vch")  # sealed values, its key among the entries
     session.logout()
     out, loaded = _run(["ls", "--target", f"{sim.host}:{sim.port}", "--user", sim.username,
                         "--password", sim.password, "--thumbprint", sim.thumbprint_sha256])

@@ -26,12 +26,17 @@ def make_vch(vm: vim.VirtualMachine, name: str) -> None:
     run_task(lambda: vm.ReconfigVM_Task(spec=spec), "make a VCH")
 
 
+def sorted_vms(session) -> list[vim.VirtualMachine]:
+    """Every VM of the inventory, by managed object id."""
+    return sorted(retrieve(session.content, session.content.rootFolder, {vim.VirtualMachine: ["name"]}),
+                  key=lambda vm: vm._moId)
+
+
 @pytest.fixture(scope="module")
 def env(start_sim):
     sim = start_sim(vm=4)
     session = session_for(sim)
-    vms = sorted(retrieve(session.content, session.content.rootFolder, {vim.VirtualMachine: ["name"]}),
-                 key=lambda vm: vm._moId)
+    vms = sorted_vms(session)
     yield session, vms
     session.logout()
 

@@ -7,11 +7,11 @@ import pytest
 from pyVmomi import vim
 
 from tests.support import session_for
-from tests.test_ls import make_vch
+from tests.test_ls import make_vch, sorted_vms
 from vic_machine.cli.main import main
 from vic_machine.operations.leftovers import leftovers
 from vic_machine.operations.ls import list_vchs
-from vic_machine.vsphere.collector import retrieve, retrieve_objects
+from vic_machine.vsphere.collector import retrieve_objects
 from vic_machine.vsphere.raw_soap import role_names
 from vic_machine.vsphere.tasks import run_task
 
@@ -22,8 +22,7 @@ CONFIGURE_SNAPSHOT = "Before vic-machine configure"
 def env(start_sim):
     sim = start_sim(vm=2)
     session = session_for(sim)
-    vms = sorted(retrieve(session.content, session.content.rootFolder, {vim.VirtualMachine: ["name"]}),
-                 key=lambda vm: vm._moId)
+    vms = sorted_vms(session)
     make_vch(vms[0], "left-a")
     make_vch(vms[1], "left-b")
     yield sim, session, vms

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from vic_machine.vsphere.session import Session
 
 
-
 def target_options(func):
     """--target, --user, --password, --thumbprint, --force, as vic-machine 1.5 names them."""
 

@@ -77,7 +77,7 @@ def vic_struct(cls: type[T]) -> type[T]:
     if "__repr__" not in own:
         made.__repr__ = _struct_repr
     # The annotations are resolved now, once: the first decode would resolve them all again.
-    _FIELDS[made] = [(f, hints[f.name]) for f in dataclasses.fields(made) if KEY in f.metadata]
+    _FIELDS[made] = _vic_fields(made, hints)
     return made
 
 
@@ -96,10 +96,12 @@ def struct_fields(cls: type) -> list[tuple[dataclasses.Field, Any]]:
     """The ``vic()`` fields of a struct class with their resolved annotations, in declaration order."""
     cached = _FIELDS.get(cls)
     if cached is None:
-        hints = typing.get_type_hints(cls)
-        cached = [(f, hints[f.name]) for f in dataclasses.fields(cls) if KEY in f.metadata]
-        _FIELDS[cls] = cached
+        cached = _FIELDS[cls] = _vic_fields(cls, typing.get_type_hints(cls))
     return cached
+
+
+def _vic_fields(cls: type, hints: dict[str, Any]) -> list[tuple[dataclasses.Field, Any]]:
+    return [(f, hints[f.name]) for f in dataclasses.fields(cls) if KEY in f.metadata]
 
 
 _FIELDS: dict[type, list[tuple[dataclasses.Field, Any]]] = {}

@@ -104,19 +104,16 @@ def is_host_agent(about) -> bool:
     return str(getattr(about, "apiType", "")) == "HostAgent"
 
 
-def check_trust(target: Target, force: bool = False) -> tuple[str, str]:
-    """Fetch the target's certificate and check it against the pinned thumbprint.
+def first_use_pin(target: Target, force: bool = False) -> str:
+    """The SHA-256 thumbprint of the certificate the target presents now, for a target given without one: trusted
+    on first use under ``force`` (and pinned from then on), refused otherwise, naming the thumbprints to pass.
 
-    :return: the certificate's (SHA-1, SHA-256) thumbprints.
-    :raise UntrustedCertificate: no thumbprint given (and not ``force``), or it does not match.
+    :raise UntrustedCertificate: not ``force``.
     """
     sha1, sha256 = thumbprints(fetch_certificate(target.host, target.port))
-    if target.thumbprint:
-        if target.thumbprint not in (sha1, sha256):
-            raise UntrustedCertificate(target.display, sha1, sha256, given=target.thumbprint)
-    elif not force:
+    if not force:
         raise UntrustedCertificate(target.display, sha1, sha256)
-    return sha1, sha256
+    return sha256
 
 
 def connect(
@@ -129,13 +126,14 @@ def connect(
 ) -> Session:
     """Log in to ``target`` with its user/password, a clone ticket, or an existing session id.
 
-    :raise UntrustedCertificate: see :func:`check_trust`.
+    :raise UntrustedCertificate: no thumbprint and not ``force`` (:func:`first_use_pin`), or another certificate
+        than the pinned one.
     :raise AuthenticationError: wrong credentials or an invalid ticket.
     :raise TargetError: vCenter unreachable.
     """
     # A pinned thumbprint is checked in the first connection's own handshake, before any byte is sent; without one
     # the certificate is fetched first, to refuse it or (--force) to pin what was seen, so it cannot change after.
-    pin = target.thumbprint or check_trust(target, force)[1]
+    pin = target.thumbprint or first_use_pin(target, force)
     context = PinnedContext(pin)
     try:
         stub = CountingStub(
