@@ -28,12 +28,13 @@ class _Flight:
         self.value: Any = None
 
 
-def shared_json(key: Hashable, schema: Any, read: Callable[[], Any]) -> Any:
-    """:func:`shared_read` of an answer dumped with ``schema`` and made JSON once for everyone waiting: each
-    request gets a response of its own from the same bytes (what ``@blp.response(200, schema)`` would send)."""
+def shared_json(key: Hashable, schema: type, read: Callable[[], Any]) -> Any:
+    """:func:`shared_read` of an answer dumped with a ``schema`` (class) and made JSON once for everyone waiting:
+    each request gets a response of its own from the same bytes (what ``@blp.response(200, schema)`` would
+    send). Only the request that reads builds the schema."""
     from flask import current_app
 
-    body = shared_read(key, lambda: current_app.json.response(schema.dump(read())).get_data())
+    body = shared_read(key, lambda: current_app.json.response(schema().dump(read())).get_data())
     return current_app.response_class(body, mimetype="application/json")
 
 

@@ -175,6 +175,23 @@ def test_list_items_are_1_5_8s(vch, client, auth, base, doc):
     assert item["vic_plugin"] == {"path": "/DC0/host/DC0_C0/Resources", "tls": "no-tls", "creating": False}
 
 
+def test_a_list_reads_its_pools_names_with_the_inventory(vch, client, auth, base, world):
+    """Issue 17: the list's ``parent`` names come from the inventory read, not from one more read of the pools."""
+    assert client.get(f"{base}/vch", headers=auth).status_code == 200  # the session is logged in and cached
+    faults = world.sim.faults
+    faults.reset()
+    try:
+        for method in ("RetrievePropertiesEx", "CreateContainerView", "DestroyView", "Fetch"):
+            faults.delay(method, 0, count=0)  # delay-only rules count the requests
+        listed = client.get(f"{base}/vch", headers=auth).json
+        cost = {r["method"]: r["hits"] for r in faults.list() if r["hits"]}
+    finally:
+        faults.reset()
+    assert next(v for v in listed["vchs"] if v["id"] == vch)["parent"]["name"] == "model-vch"
+    # The datacenter, the inventory through one container view, the VCHs' configurations.
+    assert cost == {"RetrievePropertiesEx": 3, "CreateContainerView": 1, "DestroyView": 1}
+
+
 def test_list_honours_compute_resource(vch, client, auth, base, ids):
     def listed(compute):
         r = client.get(f"{base}/vch?compute-resource={compute}", headers=auth)

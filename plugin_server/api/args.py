@@ -13,6 +13,11 @@ class Parser(FlaskParser):
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = Parser()
 
+    def arguments(self, schema, *args, **kwargs):
+        # webargs builds a schema given as a class on every request (a deep copy of each field): build it once.
+        # Loading keeps no state on the schema, so requests share it.
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
 
 class PreferHeader(Schema):
     prefer = fields.String(data_key="Prefer", metadata={

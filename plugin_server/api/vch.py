@@ -19,7 +19,7 @@ from plugin_server.api import args, models, prefer
 from plugin_server.api.common import Call, accepted, call_for, claim, findings_error, installed_isos, operations
 from plugin_server.coalesce import session_key, shared_json
 from plugin_server.api.vch_configure import CONFIGURE_PRIVILEGES
-from plugin_server.api.vch_model import ignored, list_item, pool_names, shown, without_ours
+from plugin_server.api.vch_model import ignored, list_item, shown, without_ours
 from plugin_server.errors import ApiError, status_of
 from plugin_server.schemas import ErrorSchema
 from vic_machine import spec as vch_spec
@@ -70,7 +70,7 @@ def _list(target: str, datacenter: str = ""):
     call = call_for(target, datacenter)
     compute = request.args.get("compute-resource", "")
     # Concurrent identical lists of one session share one read of vCenter (plugin_server.coalesce).
-    return shared_json(("vch-list", session_key(call.session), target, datacenter, compute), models.VCH_List(),
+    return shared_json(("vch-list", session_key(call.session), target, datacenter, compute), models.VCH_List,
                        lambda: _read_list(call, datacenter, compute))
 
 
@@ -84,8 +84,7 @@ def _read_list(call, datacenter: str, compute: str) -> dict:
         compute = nodes[0].path
     # With what is left of VCHs whose endpoint VM is gone (being deleted): Delete finishes them (issue 14).
     vchs = list_vchs(call.session, datacenter, compute_resource=compute, iso=_appliance_iso(), remnants=True)
-    names = pool_names(call.session, vchs)
-    return {"vchs": [list_item(v, names) for v in vchs]}
+    return {"vchs": [list_item(v) for v in vchs]}
 
 
 class _Outcome:

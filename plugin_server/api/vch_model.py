@@ -124,12 +124,12 @@ def shown(session: Session, vch: VchSummary) -> tuple[dict, dict]:
     return _prune(data), internal
 
 
-def list_item(vch: VchSummary, pool_names: dict[str, str]) -> dict:
+def list_item(vch: VchSummary) -> dict:
     """A VCH as 1.5.8's list shows it: its resource pool as ``parent`` (id and name), ours under ``vic_plugin``."""
     pool = vch.props.get("resourcePool")
     item = {"id": vch.id, "name": vch.name, "version": vch.version, "power_state": vch.power_state,
             "upgrade_status": vch.upgrade_status, "admin_portal": vch.admin_portal, "docker_host": vch.docker_host,
-            "parent": {"id": pool._moId, "name": pool_names.get(pool._moId, "")} if pool is not None else None,
+            "parent": {"id": pool._moId, "name": vch.pool_name} if pool is not None else None,
             "vic_plugin": {"path": vch.path, "tls": tls_mode(vch),
                            "creating": vch.config.is_creating or vch.state == "creating"}}
     # Ours (issue 14): a VCH being deleted, or what is left of one whose endpoint VM is gone, says so.
@@ -138,13 +138,6 @@ def list_item(vch: VchSummary, pool_names: dict[str, str]) -> dict:
     if vch.remnant is not None:
         item["vic_plugin"]["left"] = vch.left
     return {k: v for k, v in item.items() if v not in (None, "")}
-
-
-def pool_names(session: Session, vchs: list[VchSummary]) -> dict[str, str]:
-    """The names of the VCHs' resource pools, in one call."""
-    pools = {v.props["resourcePool"] for v in vchs if v.props.get("resourcePool") is not None}
-    found = retrieve_objects(session.content, list(pools), ["name"]) if pools else {}
-    return {p._moId: props.get("name", "") for p, props in found.items()}
 
 
 def ignored(paths: list[str]) -> list[str]:

@@ -67,6 +67,8 @@ class VchSummary:
     state: str = field(default="", compare=False)
     # What is left of a VCH whose endpoint VM is gone (then ``vm`` is None): ``remnants.Remnant``.
     remnant: object = field(default=None, repr=False, compare=False)
+    # The name of the endpoint VM's resource pool (or vApp), read with the inventory: the API's ``parent``.
+    pool_name: str = field(default="", repr=False, compare=False)
 
     @property
     def entity(self):
@@ -158,7 +160,8 @@ def list_vchs(session: Session, datacenter: str = "", compute_resource: str = ""
         found[vm] = {**vms[vm], **props}
         # As VIC's ls reads a VCH (GetNoSecretVCHConfig): nothing sealed is opened; what needs a secret reads it.
         config = decode(extra, secrets=False)
-        path = inventory_path(vms[vm].get("resourcePool"), objs, dc_name)
+        pool = vms[vm].get("resourcePool")
+        path = inventory_path(pool, objs, dc_name)
         parent_path = path.rsplit("/", 1)[0] if path.rsplit("/", 1)[-1] == vms[vm]["name"] else path
         if not _under(parent_path, compute_resource):
             continue
@@ -170,7 +173,8 @@ def list_vchs(session: Session, datacenter: str = "", compute_resource: str = ""
             upgrade_status=status, power_state=str(props.get("runtime.powerState", "")),
             docker_host=f"{ip}:{config.docker_port}" if ip else "",
             admin_portal=f"https://{ip}:{ADMIN_PORT}" if ip else "",
-            vm=vm, config=config, props={**vms[vm], **props}, state=state))
+            vm=vm, config=config, props={**vms[vm], **props}, state=state,
+            pool_name=objs.get(pool, {}).get("name", "")))
     if remnants:
         out += [v for v in _remnants(session, objs, found, dc_name) if _under(v.path, compute_resource)]
     return sorted(out, key=lambda v: (v.name, v.id))
