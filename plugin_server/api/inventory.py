@@ -8,7 +8,7 @@ from plugin_server.coalesce import session_key, shared_json
 from vic_machine.inventory import take_snapshot
 
 blp = args.ApiBlueprint("inventory", __name__, url_prefix="/container/target/<target>",
-                description="Inventory a VCH can use")
+                        description="Inventory a VCH can use")
 
 
 def _snapshot(target: str, datacenter: str = ""):
