@@ -6,6 +6,7 @@ Each command's module is imported only when that command runs (or its own help i
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 
@@ -86,6 +87,17 @@ def _flag_for(path: str) -> str:
     if not flags:
         return {"target": "--target", "thumbprint": "--thumbprint", "timeout": "--timeout"}.get(path, path)
     return f"{flags[0]} ({path})"
+
+
+def run() -> None:
+    """The ``vic-machine`` console script: :func:`main`, then exit without the interpreter's last collection."""
+    code = main()
+    # At exit the interpreter searches every object still alive for reference cycles (pyVmomi's thousands of types
+    # among them), only to free memory the process is about to give back: an eighth of ``ls`` on a small vCenter.
+    # Frozen, they are left out; what the command opened it has closed by now (files in ``with``, the session
+    # logged out), and modules are still torn down, so buffers are flushed as usual.
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
