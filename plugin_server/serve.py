@@ -19,6 +19,7 @@ Sized to the machine by default: one worker per usable core (a worker's Python r
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -88,6 +89,10 @@ class DrainingWorker(ThreadWorker):
             time.sleep(0.5)
 
     def run(self) -> None:
+        # Everything loaded so far (the app, pyVmomi's thousands of types) lives as long as the worker: frozen, the
+        # collector's full passes leave it out. Under 50 clients they took up to 80 ms each, holding the GIL, every
+        # request of the worker waiting: a p99 of its own.
+        gc.freeze()
         threading.Thread(target=self._watch_parent, name="parent watchdog", daemon=True).start()
         try:
             super().run()
