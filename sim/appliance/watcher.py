@@ -364,9 +364,10 @@ class ApplianceStandIn:
             with self._lock:
                 state = self._debug.get(moref, GuestDebugState())
             state, ack = handle_debug(state, vm.extra)
+            # The guest applies the request, then says so: whoever sees the acknowledgement sees the state too.
+            with self._lock:
+                self._debug[moref] = state
             if self._guarded(moref, "acknowledge the debug request of", lambda: self._write(vm, ack)):
-                with self._lock:
-                    self._debug[moref] = state
                 log.info("VCH %s: debug request taken (ssh %s, root password set %s)", moref, state.ssh_enabled,
                          state.root_password_set)
 
